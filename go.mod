@@ -1,0 +1,3 @@
+module github.com/odbench/odbench
+
+go 1.26.8

@@ -1,0 +1,42 @@
+package results
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestWriteReadJSONFile(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "r.json")
+	in := struct {
+		Schema string `json:"schema"`
+		N      int    `json:"n"`
+	}{Schema("test"), 7}
+	if err := WriteJSONFile(path, in); err != nil {
+		t.Fatal(err)
+	}
+	out := in
+	out.N = 0
+	if err := ReadJSONFile(path, Schema("test"), &out); err != nil {
+		t.Fatal(err)
+	}
+	if out.N != 7 {
+		t.Fatalf("read back %d", out.N)
+	}
+	if err := ReadJSONFile(path, Schema("other"), &out); err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("schema mismatch error = %v, want one naming %s", err, path)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Fatalf("temporary files left behind: %v", entries)
+	}
+}
+
+func TestWriteFileAtomicMissingDir(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "no", "such", "dir", "r.json")
+	if err := WriteFileAtomic(path, []byte("x")); err == nil || !strings.Contains(err.Error(), path) {
+		t.Fatalf("err = %v, want one naming %s", err, path)
+	}
+}
