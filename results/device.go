@@ -50,6 +50,20 @@ type CPUInfo struct {
 	L2Bytes          uint64   `json:"l2_bytes,omitempty"`  // per core or cluster, as the OS reports
 	L3Bytes          uint64   `json:"l3_bytes,omitempty"`  // total last-level cache
 	Features         []string `json:"features"`            // LLM-relevant ISA features present, e.g. avx2, fma, avx512f, dotprod, i8mm
+	// SoC names the system on a chip where the OS shows it (Android ro.soc.model, /proc/cpuinfo Hardware).
+	SoC string `json:"soc,omitempty"`
+	// Clusters lists the groups of unlike cores (P/E, big.LITTLE), fastest first; nil when all cores are alike.
+	Clusters []CPUCluster `json:"clusters,omitempty"`
+}
+
+// CPUCluster is a group of alike cores: Intel P-cores or E-cores, an Arm
+// big.LITTLE cluster, a phone's prime/performance/efficiency cores.
+type CPUCluster struct {
+	Kind       string  `json:"kind"`    // performance or efficiency
+	Cores      int     `json:"cores"`   // physical cores
+	Threads    int     `json:"threads"` // logical CPUs
+	MaxFreqMHz float64 `json:"max_freq_mhz,omitempty"`
+	Capacity   int     `json:"capacity,omitempty"` // Linux cpu_capacity, 1024 for the biggest core
 }
 
 // Memory describes RAM and the limits that bound this process.
@@ -77,7 +91,8 @@ type GPU struct {
 	VRAMTotalBytes    uint64  `json:"vram_total_bytes,omitempty"`   // 0 for unified memory
 	VRAMFreeBytes     uint64  `json:"vram_free_bytes,omitempty"`
 	Cores             int     `json:"cores,omitempty"` // GPU cores / compute units where known
-	Unified           bool    `json:"unified"`         // shares system memory
+	MaxFreqMHz        float64 `json:"max_freq_mhz,omitempty"`
+	Unified           bool    `json:"unified"` // shares system memory
 	BandwidthGBs      float64 `json:"bandwidth_gbs,omitempty"`
 	FP16TFLOPS        float64 `json:"fp16_tflops,omitempty"`
 	Source            string  `json:"source"` // nvml, sysfs, sysctl, kgsl, catalog
@@ -101,6 +116,8 @@ type Calibration struct {
 	Skipped bool   `json:"skipped"`
 	Kernel  string `json:"kernel,omitempty"` // SIMD path that ran: avx512, avx2, neon, generic
 	Threads int    `json:"threads,omitempty"`
+	// BufferBytes is the size of the memory-bandwidth test buffer (read test; triad uses three thirds of it).
+	BufferBytes uint64 `json:"buffer_bytes,omitempty"`
 	// Memory read and triad (a = b + s*c) bandwidth over buffers far larger than the last-level cache.
 	ReadGBs1      float64 `json:"read_gbs_1t,omitempty"`
 	ReadGBsAll    float64 `json:"read_gbs_all,omitempty"`

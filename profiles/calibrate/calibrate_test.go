@@ -1,0 +1,122 @@
+package calibrate
+
+import (
+	"context"
+	"errors"
+	"runtime"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestBufferSize(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		o    Options
+		want uint64
+	}{
+		{"unknown cache", Options{}, 512 << 20},
+		{"32 MiB L3", Options{LLCBytes: 32 << 20}, 512 << 20},
+		{"tiny L3 floors at 64 MiB", Options{LLCBytes: 1 << 20}, 64 << 20},
+		{"huge L3 caps at 2 GiB", Options{LLCBytes: 1 << 30}, 2 << 30},
+		{"available memory caps it", Options{LLCBytes: 32 << 20, AvailableBytes: 1 << 30}, 256 << 20},
+		{"override", Options{LLCBytes: 32 << 20, BufferBytes: 4 << 20}, 4 << 20},
+	} {
+		if got := tt.o.BufferSize(); got != tt.want {
+			t.Errorf("%s: BufferSize = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+// TestRun runs a short calibration with both kernel sets and checks that
+// every figure was measured.
+func TestRun(t *testing.T) {
+	for _, gen := range []bool{false, true} {
+		c, err := Run(context.Background(), Options{Threads: 2, BufferBytes: 8 << 20, Duration: time.Millisecond, Generic: gen})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantKernel := native.name
+		if gen {
+			wantKernel = "generic"
+		}
+		if c.Kernel != wantKernel || c.Threads != 2 || c.Source != "measured" || c.Skipped {
+			t.Errorf("kernel %q threads %d source %q skipped %v", c.Kernel, c.Threads, c.Source, c.Skipped)
+		}
+		if c.BufferBytes == 0 || c.BufferBytes > 8<<20 || c.BufferBytes%(blockWords*8*2) != 0 {
+			t.Errorf("buffer %d bytes: want a multiple of the granule up to 8 MiB", c.BufferBytes)
+		}
+		for name, v := range map[string]float64{
+			"read 1t": c.ReadGBs1, "read all": c.ReadGBsAll, "triad 1t": c.TriadGBs1, "triad all": c.TriadGBsAll,
+			"fp32 1t": c.FP32GFLOPS1, "fp32 all": c.FP32GFLOPSAll, "int8 1t": c.Int8GOPS1, "int8 all": c.Int8GOPSAll,
+		} {
+			if !(v > 0) {
+				t.Errorf("%s kernels: %s = %v, want > 0", c.Kernel, name, v)
+			}
+		}
+	}
+}
+
+func TestRunCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	c, err := Run(ctx, Options{Threads: 1, BufferBytes: 1 << 20, Duration: time.Millisecond})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if c.Kernel == "" || c.ReadGBs1 != 0 {
+		t.Errorf("partial calibration = %+v: want the kernel named and nothing measured", c)
+	}
+}
+
+func TestRunBufferTooSmall(t *testing.T) {
+	if _, err := Run(context.Background(), Options{Threads: 4, BufferBytes: 64}); err == nil {
+		t.Fatal("want an error for a 64-byte buffer")
+	}
+}
+
+// benchBuffer is the bandwidth benchmarks' buffer: 512 MiB, 16× this
+// machine's 32 MiB L3.
+const benchBuffer = 512 << 20
+
+// BenchmarkPlainReadLoop is the comparison point for the read bandwidth:
+// a plain Go loop summing uint64 words, one goroutine per CPU.
+func BenchmarkPlainReadLoop(b *testing.B) {
+	n := runtime.NumCPU()
+	buf := make([]uint64, benchBuffer/8/(n*blockWords)*(n*blockWords))
+	for i := range buf {
+		buf[i] = uint64(i)
+	}
+	sums := make([]uint64, n)
+	b.SetBytes(int64(len(buf) * 8))
+	b.ResetTimer()
+	for b.Loop() {
+		var wg sync.WaitGroup
+		for t := range n {
+			wg.Go(func() {
+				var s uint64
+				for _, v := range split(buf, n, t) {
+					s += v
+				}
+				sums[t] += s
+			})
+		}
+		wg.Wait()
+	}
+}
+
+// BenchmarkReadKernel measures the calibration's read kernel over the same
+// buffer with all CPUs, as Run does.
+func BenchmarkReadKernel(b *testing.B) {
+	n := runtime.NumCPU()
+	buf := make([]uint64, benchBuffer/8/(n*blockWords)*(n*blockWords))
+	for i := range buf {
+		buf[i] = uint64(i)
+	}
+	sums := make([]uint64, n)
+	b.SetBytes(int64(len(buf) * 8))
+	b.ResetTimer()
+	for b.Loop() {
+		parallel(n, func(i int) { sums[i] ^= native.read(split(buf, n, i)) })
+	}
+}

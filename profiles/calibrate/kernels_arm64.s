@@ -1,0 +1,185 @@
+#include "textflag.h"
+
+// func readNEON(p []uint64) uint64
+// XORs 256 bytes per iteration into eight independent accumulators.
+TEXT ·readNEON(SB), NOSPLIT, $0-32
+	MOVD p_base+0(FP), R0
+	MOVD p_len+8(FP), R1
+	LSR  $5, R1, R1
+	VEOR V0.B16, V0.B16, V0.B16
+	VEOR V1.B16, V1.B16, V1.B16
+	VEOR V2.B16, V2.B16, V2.B16
+	VEOR V3.B16, V3.B16, V3.B16
+	VEOR V4.B16, V4.B16, V4.B16
+	VEOR V5.B16, V5.B16, V5.B16
+	VEOR V6.B16, V6.B16, V6.B16
+	VEOR V7.B16, V7.B16, V7.B16
+	CBZ  R1, readdone
+
+readloop:
+	VLD1.P 64(R0), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P 64(R0), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VEOR   V16.B16, V0.B16, V0.B16
+	VEOR   V17.B16, V1.B16, V1.B16
+	VEOR   V18.B16, V2.B16, V2.B16
+	VEOR   V19.B16, V3.B16, V3.B16
+	VEOR   V20.B16, V4.B16, V4.B16
+	VEOR   V21.B16, V5.B16, V5.B16
+	VEOR   V22.B16, V6.B16, V6.B16
+	VEOR   V23.B16, V7.B16, V7.B16
+	VLD1.P 64(R0), [V16.B16, V17.B16, V18.B16, V19.B16]
+	VLD1.P 64(R0), [V20.B16, V21.B16, V22.B16, V23.B16]
+	VEOR   V16.B16, V0.B16, V0.B16
+	VEOR   V17.B16, V1.B16, V1.B16
+	VEOR   V18.B16, V2.B16, V2.B16
+	VEOR   V19.B16, V3.B16, V3.B16
+	VEOR   V20.B16, V4.B16, V4.B16
+	VEOR   V21.B16, V5.B16, V5.B16
+	VEOR   V22.B16, V6.B16, V6.B16
+	VEOR   V23.B16, V7.B16, V7.B16
+	SUB    $1, R1, R1
+	CBNZ   R1, readloop
+
+readdone:
+	VEOR V1.B16, V0.B16, V0.B16
+	VEOR V3.B16, V2.B16, V2.B16
+	VEOR V5.B16, V4.B16, V4.B16
+	VEOR V7.B16, V6.B16, V6.B16
+	VEOR V2.B16, V0.B16, V0.B16
+	VEOR V6.B16, V4.B16, V4.B16
+	VEOR V4.B16, V0.B16, V0.B16
+	VMOV V0.D[0], R2
+	VMOV V0.D[1], R3
+	EOR  R3, R2, R2
+	MOVD R2, ret+24(FP)
+	RET
+
+// func triadNEON(a, b, c []float32, s float32)
+// a[i] = b[i] + s*c[i], 16 floats per iteration.
+TEXT ·triadNEON(SB), NOSPLIT, $0-76
+	MOVD  a_base+0(FP), R0
+	MOVD  a_len+8(FP), R3
+	MOVD  b_base+24(FP), R1
+	MOVD  c_base+48(FP), R2
+	FMOVS s+72(FP), F31
+	VDUP  V31.S[0], V31.S4
+	LSR   $4, R3, R3
+	CBZ   R3, triaddone
+
+triadloop:
+	VLD1.P 64(R1), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(R2), [V4.S4, V5.S4, V6.S4, V7.S4]
+	VFMLA  V4.S4, V31.S4, V0.S4
+	VFMLA  V5.S4, V31.S4, V1.S4
+	VFMLA  V6.S4, V31.S4, V2.S4
+	VFMLA  V7.S4, V31.S4, V3.S4
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R0)
+	SUB    $1, R3, R3
+	CBNZ   R3, triadloop
+
+triaddone:
+	RET
+
+// func fmaNEON(acc *[96]float32, x, y float32, iters int)
+// Twenty-four independent FMLA chains of 4 lanes.
+TEXT ·fmaNEON(SB), NOSPLIT, $0-24
+	MOVD   acc+0(FP), R0
+	MOVD   R0, R2
+	FMOVS  x+8(FP), F30
+	VDUP   V30.S[0], V30.S4
+	FMOVS  y+12(FP), F31
+	VDUP   V31.S[0], V31.S4
+	MOVD   iters+16(FP), R1
+	VLD1.P 64(R0), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(R0), [V4.S4, V5.S4, V6.S4, V7.S4]
+	VLD1.P 64(R0), [V8.S4, V9.S4, V10.S4, V11.S4]
+	VLD1.P 64(R0), [V12.S4, V13.S4, V14.S4, V15.S4]
+	VLD1.P 64(R0), [V16.S4, V17.S4, V18.S4, V19.S4]
+	VLD1.P 64(R0), [V20.S4, V21.S4, V22.S4, V23.S4]
+	CMP    $0, R1
+	BLE    fmadone
+
+fmaloop:
+	VFMLA V31.S4, V30.S4, V0.S4
+	VFMLA V31.S4, V30.S4, V1.S4
+	VFMLA V31.S4, V30.S4, V2.S4
+	VFMLA V31.S4, V30.S4, V3.S4
+	VFMLA V31.S4, V30.S4, V4.S4
+	VFMLA V31.S4, V30.S4, V5.S4
+	VFMLA V31.S4, V30.S4, V6.S4
+	VFMLA V31.S4, V30.S4, V7.S4
+	VFMLA V31.S4, V30.S4, V8.S4
+	VFMLA V31.S4, V30.S4, V9.S4
+	VFMLA V31.S4, V30.S4, V10.S4
+	VFMLA V31.S4, V30.S4, V11.S4
+	VFMLA V31.S4, V30.S4, V12.S4
+	VFMLA V31.S4, V30.S4, V13.S4
+	VFMLA V31.S4, V30.S4, V14.S4
+	VFMLA V31.S4, V30.S4, V15.S4
+	VFMLA V31.S4, V30.S4, V16.S4
+	VFMLA V31.S4, V30.S4, V17.S4
+	VFMLA V31.S4, V30.S4, V18.S4
+	VFMLA V31.S4, V30.S4, V19.S4
+	VFMLA V31.S4, V30.S4, V20.S4
+	VFMLA V31.S4, V30.S4, V21.S4
+	VFMLA V31.S4, V30.S4, V22.S4
+	VFMLA V31.S4, V30.S4, V23.S4
+	SUB   $1, R1, R1
+	CBNZ  R1, fmaloop
+
+fmadone:
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R2)
+	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R2)
+	VST1.P [V8.S4, V9.S4, V10.S4, V11.S4], 64(R2)
+	VST1.P [V12.S4, V13.S4, V14.S4, V15.S4], 64(R2)
+	VST1.P [V16.S4, V17.S4, V18.S4, V19.S4], 64(R2)
+	VST1.P [V20.S4, V21.S4, V22.S4, V23.S4], 64(R2)
+	RET
+
+// SDOT Vd.4S, V16.16B, V17.16B, encoded by hand for assemblers that lack
+// it: 0x4e809400 | Rm<<16 | Rn<<5 | Rd with Rm = 17, Rn = 16.
+#define SDOT(d) WORD $(0x4e919600 | (d))
+
+// func dotNEON(acc *[64]int32, a, b *[16]int8, iters int)
+// Sixteen independent SDOT chains of 4 int32 lanes.
+TEXT ·dotNEON(SB), NOSPLIT, $0-32
+	MOVD   acc+0(FP), R0
+	MOVD   R0, R4
+	MOVD   a+8(FP), R1
+	MOVD   b+16(FP), R2
+	MOVD   iters+24(FP), R3
+	VLD1   (R1), [V16.B16]
+	VLD1   (R2), [V17.B16]
+	VLD1.P 64(R0), [V0.S4, V1.S4, V2.S4, V3.S4]
+	VLD1.P 64(R0), [V4.S4, V5.S4, V6.S4, V7.S4]
+	VLD1.P 64(R0), [V8.S4, V9.S4, V10.S4, V11.S4]
+	VLD1.P 64(R0), [V12.S4, V13.S4, V14.S4, V15.S4]
+	CMP    $0, R3
+	BLE    dotdone
+
+dotloop:
+	SDOT(0)
+	SDOT(1)
+	SDOT(2)
+	SDOT(3)
+	SDOT(4)
+	SDOT(5)
+	SDOT(6)
+	SDOT(7)
+	SDOT(8)
+	SDOT(9)
+	SDOT(10)
+	SDOT(11)
+	SDOT(12)
+	SDOT(13)
+	SDOT(14)
+	SDOT(15)
+	SUB  $1, R3, R3
+	CBNZ R3, dotloop
+
+dotdone:
+	VST1.P [V0.S4, V1.S4, V2.S4, V3.S4], 64(R4)
+	VST1.P [V4.S4, V5.S4, V6.S4, V7.S4], 64(R4)
+	VST1.P [V8.S4, V9.S4, V10.S4, V11.S4], 64(R4)
+	VST1.P [V12.S4, V13.S4, V14.S4, V15.S4], 64(R4)
+	RET

@@ -1,0 +1,188 @@
+package plan
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/odbench/odbench/profiles/models"
+	"github.com/odbench/odbench/profiles/recipe"
+	"github.com/odbench/odbench/results"
+)
+
+const (
+	gib = 1 << 30
+	mib = 1 << 20
+
+	// osHeadroomMin and osHeadroomShare keep memory free for the OS and
+	// other apps on a detected machine: max(512 MiB, 5% of RAM) comes off
+	// the available memory.
+	osHeadroomMin   = 512 * mib
+	osHeadroomShare = 0.05
+	// androidShare caps what one app may use on a detected Android device
+	// without a catalog share: the low-memory killer acts well before RAM is full.
+	androidShare = 0.5
+	// vramReserve is the GPU memory the driver context and the desktop keep.
+	vramReserve = 512 * mib
+	// overheadBytes is the runtime's own memory beside weights, KV cache and
+	// compute buffers: code, libraries, tokenizer, thread stacks, output buffers.
+	overheadBytes = 256 * mib
+	// ubatch is the micro-batch of prompt tokens processed at once (llama.cpp's n_ubatch).
+	ubatch = 512
+)
+
+// usable returns the memory the model may take on dev and how it was derived.
+func usable(dev results.Device) (int64, string) {
+	m := dev.Memory
+	total := int64(m.TotalBytes)
+	if m.UsableShare > 0 && total > 0 {
+		return int64(float64(total) * m.UsableShare), fmt.Sprintf("%.0f%% of %s RAM (the per-app share in the device profile)", 100*m.UsableShare, gbs(total))
+	}
+	avail := int64(m.AvailableBytes)
+	how := []string{}
+	if avail == 0 {
+		avail = total
+		how = append(how, fmt.Sprintf("total RAM %s (available memory unknown)", gbs(total)))
+	} else {
+		how = append(how, fmt.Sprintf("available memory %s", gbs(avail)))
+	}
+	if l := int64(m.CgroupLimitBytes); l > 0 && l < avail {
+		avail = l
+		how = append(how, fmt.Sprintf("capped by the cgroup limit %s", gbs(l)))
+	}
+	if dev.Host.OS == "android" {
+		if c := int64(androidShare * float64(total)); c < avail {
+			avail = c
+			how = append(how, fmt.Sprintf("capped at %.0f%% of RAM for one Android app", 100*androidShare))
+		}
+	}
+	head := int64(math.Max(osHeadroomMin, osHeadroomShare*float64(total)))
+	avail -= head
+	how = append(how, fmt.Sprintf("less %s headroom for the OS (max of 512 MiB and 5%% of RAM)", gbs(head)))
+	if avail < 0 {
+		avail = 0
+	}
+	return avail, strings.Join(how, ", ")
+}
+
+// discreteGPU returns the first GPU with its own memory, if any.
+func discreteGPU(dev results.Device) (results.GPU, bool) {
+	for _, g := range dev.GPUs {
+		if !g.Unified && g.VRAMTotalBytes > 0 {
+			return g, true
+		}
+	}
+	return results.GPU{}, false
+}
+
+// usableVRAM is the GPU memory the model may take: free (or total) less the reserve.
+func usableVRAM(g results.GPU) int64 {
+	v := int64(g.VRAMFreeBytes)
+	if v == 0 {
+		v = int64(g.VRAMTotalBytes)
+	}
+	return max(v-vramReserve, 0)
+}
+
+// kvBytesPerElement is the storage of one K or V element.
+func kvBytesPerElement(kvType string) float64 {
+	if kvType == "q8_0" {
+		return 34.0 / 32
+	}
+	return 2
+}
+
+// kvLayerBytes is the KV cache of layer i for a context of ctx tokens:
+// K and V, kv_heads × head_size elements per token each. Sliding-window
+// layers keep only window + one micro-batch of tokens, as llama.cpp's SWA cache does.
+func kvLayerBytes(m models.Model, i, ctx int, kvType string) int64 {
+	cells := ctx
+	if m.LocalLayer(i) {
+		cells = min(ctx, m.SlidingWindow+ubatch)
+	}
+	return int64(2 * float64(cells) * float64(m.KVHeads*m.HeadSize) * kvBytesPerElement(kvType))
+}
+
+func kvBytes(m models.Model, ctx int, kvType string) int64 {
+	var n int64
+	for i := 0; i < m.Layers; i++ {
+		n += kvLayerBytes(m, i, ctx, kvType)
+	}
+	return n
+}
+
+// computeBytes is the scratch memory of one forward pass of a micro-batch:
+// 4-byte attention scores (heads × context per token, no flash attention,
+// as llama.cpp allocates by default), the FFN and residual activations
+// (3 × ffn + 4 × embedding per token) and one row of logits.
+func computeBytes(m models.Model, ctx int) int64 {
+	perTok := int64(m.Heads)*int64(ctx) + 3*int64(m.FFNSize) + 4*int64(m.EmbeddingSize)
+	return 4*ubatch*perTok + 4*int64(m.VocabSize)
+}
+
+// outputHeadBytes is the bytes of the output projection: output.weight, or
+// the token embedding when tied (llama.cpp then holds a duplicate on the GPU).
+func outputHeadBytes(l recipe.Layout) int64 {
+	if b := l.TensorBytes("output.weight"); b > 0 {
+		return b
+	}
+	return l.TensorBytes("token_embd.weight")
+}
+
+// layerBytes returns the weight bytes of each block.
+func layerBytes(l recipe.Layout, layers int) []int64 {
+	b := make([]int64, layers)
+	for _, t := range l.Tensors {
+		if t.Layer >= 0 && t.Layer < layers {
+			b[t.Layer] += t.Bytes
+		}
+	}
+	return b
+}
+
+// split is where the model's memory goes.
+type split struct {
+	ram, vram int64
+	gpuLayers int   // blocks on the GPU
+	gpuOutput bool  // output head on the GPU
+	gpuWeight int64 // weight bytes read from VRAM per token
+}
+
+// splitGPU places the last blocks (and, once all fit, the output head) on
+// a discrete GPU with vram usable bytes, as llama.cpp's n_gpu_layers does;
+// the rest, the token embedding and the runtime overhead stay in RAM. The
+// compute buffer goes where the layers are.
+func splitGPU(m models.Model, l recipe.Layout, ctx int, kvType string, total, compute, vram int64) split {
+	lb := layerBytes(l, m.Layers)
+	budget := vram - compute
+	var s split
+	for i := m.Layers - 1; i >= 0; i-- {
+		need := lb[i] + kvLayerBytes(m, i, ctx, kvType)
+		if need > budget {
+			break
+		}
+		budget -= need
+		s.vram += need
+		s.gpuWeight += lb[i]
+		s.gpuLayers++
+	}
+	if s.gpuLayers == 0 {
+		return split{ram: total}
+	}
+	s.vram += compute
+	if s.gpuLayers == m.Layers {
+		if out := outputHeadBytes(l); out <= budget {
+			s.vram += out
+			s.gpuWeight += out
+			s.gpuOutput = true
+			if l.TensorBytes("output.weight") == 0 {
+				total += out // the tied head's GPU copy comes on top
+			}
+		}
+	}
+	s.ram = total - s.vram
+	return s
+}
+
+// gbs formats bytes as GB with two decimals (1e9 bytes, as file sizes are quoted).
+func gbs(b int64) string { return fmt.Sprintf("%.2f GB", float64(b)/1e9) }

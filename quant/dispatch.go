@@ -1,0 +1,75 @@
+package quant
+
+import (
+	"os"
+
+	"github.com/odbench/odbench/gguf"
+)
+
+// kernel returns the dot product of an n-element weight row w with an
+// activation row a of the type VecDotType gives for the weight type. The
+// caller has checked that both rows hold n elements and that n is a whole
+// number of blocks.
+type kernel func(w, a []byte, n int) float32
+
+// kernel4 computes the dot products of one n-element weight row w with four
+// activation rows, the first at a[0:] and each next one astride bytes
+// further, into y[0], y[ystride], y[2*ystride] and y[3*ystride]. Decoding a weight block once for four activation rows
+// is what makes the matrix-matrix product faster than four matrix-vector
+// ones.
+type kernel4 func(w, a []byte, astride, n int, y []float32, ystride int)
+
+// kernelSet is the fast path of one CPU: a name and kernels per weight type.
+// A type missing from dot4 runs its dot kernel four times.
+type kernelSet struct {
+	name string
+	dot  map[gguf.Type]kernel
+	dot4 map[gguf.Type]kernel4
+}
+
+// generic is the pure-Go set: every type goes to VecDotGeneric.
+var generic = kernelSet{name: "generic"}
+
+// active is the set the drivers use: the best one archKernels offers for
+// this CPU, or generic when ODBENCH_GENERIC=1.
+var active = chooseKernels(os.Getenv("ODBENCH_GENERIC") == "1")
+
+func chooseKernels(forceGeneric bool) kernelSet {
+	s := generic
+	if !forceGeneric {
+		s = archKernels()
+	}
+	return s.complete()
+}
+
+// complete returns s with a kernel for every type that has a dot product:
+// the types without a fast kernel call VecDotGeneric. Building the closures
+// here, once, keeps the drivers free of allocations.
+func (s kernelSet) complete() kernelSet {
+	c := kernelSet{name: s.name, dot: map[gguf.Type]kernel{}, dot4: map[gguf.Type]kernel4{}}
+	for _, t := range gguf.Types() {
+		if VecDotType(t) == NoType {
+			continue
+		}
+		k, ok := s.dot[t]
+		if !ok {
+			k = func(w, a []byte, n int) float32 { return VecDotGeneric(t, w, a, n) }
+		}
+		c.dot[t] = k
+		k4, ok := s.dot4[t]
+		if !ok {
+			k4 = func(w, a []byte, astride, n int, y []float32, ystride int) {
+				for i := range 4 {
+					y[i*ystride] = k(w, a[i*astride:], n)
+				}
+			}
+		}
+		c.dot4[t] = k4
+	}
+	return c
+}
+
+// KernelName names the kernels the drivers use on this CPU: "avx2",
+// "neon-dotprod" or "generic" (the pure-Go path, which the environment
+// variable ODBENCH_GENERIC=1 forces).
+func KernelName() string { return active.name }

@@ -1,0 +1,28 @@
+package quant
+
+import (
+	"github.com/odbench/odbench/gguf"
+	"golang.org/x/sys/cpu"
+)
+
+// archKernels returns the AVX2 kernels when the CPU has AVX2, FMA and F16C
+// (cpu.X86.HasAVX2 already includes the OS saving the YMM registers).
+func archKernels() kernelSet {
+	if !cpu.X86.HasAVX2 || !cpu.X86.HasFMA || !cpu.X86.HasF16C {
+		return generic
+	}
+	return kernelSet{name: "avx2", dot: map[gguf.Type]kernel{
+		gguf.TypeF16:  dotF16Fast,
+		gguf.TypeQ4_0: asmKernel(gguf.TypeQ4_0, dotQ4_0AVX2),
+		gguf.TypeQ8_0: asmKernel(gguf.TypeQ8_0, dotQ8_0AVX2),
+		gguf.TypeQ4_K: asmKernel(gguf.TypeQ4_K, dotQ4_KAVX2),
+		gguf.TypeQ5_K: asmKernel(gguf.TypeQ5_K, dotQ5_KAVX2),
+		gguf.TypeQ6_K: asmKernel(gguf.TypeQ6_K, dotQ6_KAVX2),
+	}, dot4: map[gguf.Type]kernel4{
+		gguf.TypeQ4_0: asmKernel4(gguf.TypeQ4_0, dotQ4_0x4AVX2),
+		gguf.TypeQ8_0: asmKernel4(gguf.TypeQ8_0, dotQ8_0x4AVX2),
+		gguf.TypeQ4_K: asmKernel4(gguf.TypeQ4_K, dotQ4_Kx4AVX2),
+		gguf.TypeQ5_K: asmKernel4(gguf.TypeQ5_K, dotQ5_Kx4AVX2),
+		gguf.TypeQ6_K: asmKernel4(gguf.TypeQ6_K, dotQ6_Kx4AVX2),
+	}}
+}

@@ -1,0 +1,21 @@
+package quant
+
+import (
+	"github.com/odbench/odbench/gguf"
+	"golang.org/x/sys/cpu"
+)
+
+// archKernels returns the NEON kernels when the CPU has the dot-product
+// instructions (SDOT: Cortex-A55/A75 and later, Apple M1 and later); older
+// cores run the generic Go code.
+func archKernels() kernelSet {
+	if !cpu.ARM64.HasASIMD || !cpu.ARM64.HasASIMDDP {
+		return generic
+	}
+	return kernelSet{name: "neon-dotprod", dot: map[gguf.Type]kernel{
+		gguf.TypeQ4_0: asmKernel(gguf.TypeQ4_0, dotQ4_0NEON),
+		gguf.TypeQ8_0: asmKernel(gguf.TypeQ8_0, dotQ8_0NEON),
+		gguf.TypeQ4_K: asmKernel(gguf.TypeQ4_K, dotQ4_KNEON),
+		gguf.TypeQ6_K: asmKernel(gguf.TypeQ6_K, dotQ6_KNEON),
+	}}
+}

@@ -1,0 +1,38 @@
+//go:build amd64 || arm64
+
+package quant
+
+import "github.com/odbench/odbench/gguf"
+
+// asmKernel adapts an assembly kernel over nb blocks of weight type t to the
+// kernel signature. The bounds checks run once per row, so a short row
+// panics here instead of letting the assembly read past it.
+func asmKernel(t gguf.Type, f func(w, a *byte, nb int) float32) kernel {
+	bs, wb, ab := t.BlockSize(), t.BlockBytes(), VecDotType(t).BlockBytes()*(t.BlockSize()/VecDotType(t).BlockSize())
+	return func(w, a []byte, n int) float32 {
+		nb := n / bs
+		if nb == 0 {
+			return 0
+		}
+		_ = w[nb*wb-1]
+		_ = a[nb*ab-1]
+		return f(&w[0], &a[0], nb)
+	}
+}
+
+// asmKernel4 adapts a four-activation assembly kernel of weight type t,
+// checking the bounds of all four activation rows and outputs first.
+func asmKernel4(t gguf.Type, f func(w, a *byte, astride, nb int, y *float32, ystride int)) kernel4 {
+	bs, wb, ab := t.BlockSize(), t.BlockBytes(), VecDotType(t).BlockBytes()*(t.BlockSize()/VecDotType(t).BlockSize())
+	return func(w, a []byte, astride, n int, y []float32, ystride int) {
+		nb := n / bs
+		_ = y[3*ystride]
+		if nb == 0 {
+			y[0], y[ystride], y[2*ystride], y[3*ystride] = 0, 0, 0, 0
+			return
+		}
+		_ = w[nb*wb-1]
+		_ = a[3*astride+nb*ab-1]
+		f(&w[0], &a[0], astride, nb, &y[0], ystride)
+	}
+}

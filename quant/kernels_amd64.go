@@ -1,0 +1,60 @@
+package quant
+
+import "github.com/odbench/odbench/gguf"
+
+// AVX2+FMA+F16C kernels in kernels_amd64.s. Each takes the addresses of the
+// first weight block and the first activation block and the number of
+// blocks nb; the Go wrappers below check that both rows hold nb blocks.
+
+//go:noescape
+func dotF16AVX2(w, a *byte, nb int) float32
+
+//go:noescape
+func dotQ4_0AVX2(w, a *byte, nb int) float32
+
+//go:noescape
+func dotQ8_0AVX2(w, a *byte, nb int) float32
+
+//go:noescape
+func dotQ4_KAVX2(w, a *byte, nb int) float32
+
+//go:noescape
+func dotQ5_KAVX2(w, a *byte, nb int) float32
+
+//go:noescape
+func dotQ6_KAVX2(w, a *byte, nb int) float32
+
+// Four-activation kernels for MatMul: the dot products of one weight row
+// of nb blocks with the activation rows at a, a+astride, a+2·astride and
+// a+3·astride go to y[0], y[ystride], y[2·ystride] and y[3·ystride].
+
+//go:noescape
+func dotQ4_0x4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
+
+//go:noescape
+func dotQ8_0x4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
+
+//go:noescape
+func dotQ4_Kx4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
+
+//go:noescape
+func dotQ5_Kx4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
+
+//go:noescape
+func dotQ6_Kx4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
+
+// dotF16Fast is the F16·F16 kernel: the assembly takes the runs of 32
+// elements, VecDotGeneric the rest of a row of any length.
+func dotF16Fast(w, a []byte, n int) float32 {
+	n32 := n &^ 31
+	var s float32
+	if n32 > 0 {
+		_ = w[2*n32-1]
+		_ = a[2*n32-1]
+		s = dotF16AVX2(&w[0], &a[0], n32/32)
+	}
+	if n32 < n {
+		s += VecDotGeneric(gguf.TypeF16, w[2*n32:], a[2*n32:], n-n32)
+	}
+	return s
+}

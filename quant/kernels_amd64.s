@@ -1,0 +1,809 @@
+#include "textflag.h"
+
+// AVX2+FMA+F16C dot products of one quantized weight row with one row of
+// activations quantized to the type ggml pairs with it (Q8_0 for the 32-element
+// formats, Q8_K for the k-quants). Block layouts are ggml's (ggml-common.h):
+//   Q4_0 {d f16; qs[16]}            18 bytes, 32 elements
+//   Q8_0 {d f16; qs[32] int8}       34 bytes, 32 elements
+//   Q4_K {d, dmin f16; scales[12]; qs[128]}           144 bytes, 256 elements
+//   Q6_K {ql[128]; qh[64]; scales[16] int8; d f16}    210 bytes, 256 elements
+//   Q8_K {d f32; qs[256] int8; bsums[16] int16}       292 bytes, 256 elements
+// Signed int8 products use VPMADDUBSW on |w| and sign(a, w); unsigned weight
+// codes (Q4_K, Q6_K) go to VPMADDUBSW as they are and their offsets are
+// removed through the per-16 activation sums (bsums).
+
+// ARGS4 loads the arguments of a four-activation kernel (defined before
+// the first TEXT so that vet checks the FP offsets where the macro is used).
+#define ARGS4 \
+	MOVQ w+0(FP), SI        \
+	MOVQ a+8(FP), DI        \
+	MOVQ astride+16(FP), R12 \
+	LEAQ (R12)(R12*2), R13  \
+	MOVQ nb+24(FP), CX
+
+// STORE4 writes the four floats of X15 to y[0], y[ystride], y[2*ystride]
+// and y[3*ystride].
+#define STORE4 \
+	MOVQ      y+32(FP), R10        \
+	MOVQ      ystride+40(FP), R11  \
+	VMOVSS    X15, (R10)           \
+	VEXTRACTPS $1, X15, (R10)(R11*4) \
+	LEAQ      (R10)(R11*8), R10    \
+	VEXTRACTPS $2, X15, (R10)      \
+	VEXTRACTPS $3, X15, (R10)(R11*4)
+
+// Byte masks, 32 bytes each.
+DATA nib<>+0(SB)/8, $0x0f0f0f0f0f0f0f0f
+DATA nib<>+8(SB)/8, $0x0f0f0f0f0f0f0f0f
+DATA nib<>+16(SB)/8, $0x0f0f0f0f0f0f0f0f
+DATA nib<>+24(SB)/8, $0x0f0f0f0f0f0f0f0f
+GLOBL nib<>(SB), RODATA|NOPTR, $32
+
+DATA eight<>+0(SB)/8, $0x0808080808080808
+DATA eight<>+8(SB)/8, $0x0808080808080808
+DATA eight<>+16(SB)/8, $0x0808080808080808
+DATA eight<>+24(SB)/8, $0x0808080808080808
+GLOBL eight<>(SB), RODATA|NOPTR, $32
+
+DATA onesw<>+0(SB)/8, $0x0001000100010001
+DATA onesw<>+8(SB)/8, $0x0001000100010001
+DATA onesw<>+16(SB)/8, $0x0001000100010001
+DATA onesw<>+24(SB)/8, $0x0001000100010001
+GLOBL onesw<>(SB), RODATA|NOPTR, $32
+
+// High-bit masks of Q5_K and Q6_K: 0x03, 0x0c, 0x10, 0x30 in every byte.
+DATA m03<>+0(SB)/8, $0x0303030303030303
+DATA m03<>+8(SB)/8, $0x0303030303030303
+DATA m03<>+16(SB)/8, $0x0303030303030303
+DATA m03<>+24(SB)/8, $0x0303030303030303
+GLOBL m03<>(SB), RODATA|NOPTR, $32
+
+DATA m0c<>+0(SB)/8, $0x0c0c0c0c0c0c0c0c
+DATA m0c<>+8(SB)/8, $0x0c0c0c0c0c0c0c0c
+DATA m0c<>+16(SB)/8, $0x0c0c0c0c0c0c0c0c
+DATA m0c<>+24(SB)/8, $0x0c0c0c0c0c0c0c0c
+GLOBL m0c<>(SB), RODATA|NOPTR, $32
+
+DATA m10<>+0(SB)/8, $0x1010101010101010
+DATA m10<>+8(SB)/8, $0x1010101010101010
+DATA m10<>+16(SB)/8, $0x1010101010101010
+DATA m10<>+24(SB)/8, $0x1010101010101010
+GLOBL m10<>(SB), RODATA|NOPTR, $32
+
+DATA m30<>+0(SB)/8, $0x3030303030303030
+DATA m30<>+8(SB)/8, $0x3030303030303030
+DATA m30<>+16(SB)/8, $0x3030303030303030
+DATA m30<>+24(SB)/8, $0x3030303030303030
+GLOBL m30<>(SB), RODATA|NOPTR, $32
+
+// wbc<>+32*j: VPSHUFB mask that broadcasts 16-bit word j of each 128-bit
+// lane to the whole lane (j = 0..7).
+DATA wbc<>+0(SB)/8, $0x0100010001000100
+DATA wbc<>+8(SB)/8, $0x0100010001000100
+DATA wbc<>+16(SB)/8, $0x0100010001000100
+DATA wbc<>+24(SB)/8, $0x0100010001000100
+DATA wbc<>+32(SB)/8, $0x0302030203020302
+DATA wbc<>+40(SB)/8, $0x0302030203020302
+DATA wbc<>+48(SB)/8, $0x0302030203020302
+DATA wbc<>+56(SB)/8, $0x0302030203020302
+DATA wbc<>+64(SB)/8, $0x0504050405040504
+DATA wbc<>+72(SB)/8, $0x0504050405040504
+DATA wbc<>+80(SB)/8, $0x0504050405040504
+DATA wbc<>+88(SB)/8, $0x0504050405040504
+DATA wbc<>+96(SB)/8, $0x0706070607060706
+DATA wbc<>+104(SB)/8, $0x0706070607060706
+DATA wbc<>+112(SB)/8, $0x0706070607060706
+DATA wbc<>+120(SB)/8, $0x0706070607060706
+DATA wbc<>+128(SB)/8, $0x0908090809080908
+DATA wbc<>+136(SB)/8, $0x0908090809080908
+DATA wbc<>+144(SB)/8, $0x0908090809080908
+DATA wbc<>+152(SB)/8, $0x0908090809080908
+DATA wbc<>+160(SB)/8, $0x0b0a0b0a0b0a0b0a
+DATA wbc<>+168(SB)/8, $0x0b0a0b0a0b0a0b0a
+DATA wbc<>+176(SB)/8, $0x0b0a0b0a0b0a0b0a
+DATA wbc<>+184(SB)/8, $0x0b0a0b0a0b0a0b0a
+DATA wbc<>+192(SB)/8, $0x0d0c0d0c0d0c0d0c
+DATA wbc<>+200(SB)/8, $0x0d0c0d0c0d0c0d0c
+DATA wbc<>+208(SB)/8, $0x0d0c0d0c0d0c0d0c
+DATA wbc<>+216(SB)/8, $0x0d0c0d0c0d0c0d0c
+DATA wbc<>+224(SB)/8, $0x0f0e0f0e0f0e0f0e
+DATA wbc<>+232(SB)/8, $0x0f0e0f0e0f0e0f0e
+DATA wbc<>+240(SB)/8, $0x0f0e0f0e0f0e0f0e
+DATA wbc<>+248(SB)/8, $0x0f0e0f0e0f0e0f0e
+GLOBL wbc<>(SB), RODATA|NOPTR, $256
+
+// wpair<>+32*c: VPSHUFB mask that broadcasts word 2c of each lane to the low
+// lane and word 2c+1 to the high lane (c = 0..3): the two per-16 scales of a
+// 32-element Q6_K chunk, laid out to match VPMADDUBSW's output words.
+DATA wpair<>+0(SB)/8, $0x0100010001000100
+DATA wpair<>+8(SB)/8, $0x0100010001000100
+DATA wpair<>+16(SB)/8, $0x0302030203020302
+DATA wpair<>+24(SB)/8, $0x0302030203020302
+DATA wpair<>+32(SB)/8, $0x0504050405040504
+DATA wpair<>+40(SB)/8, $0x0504050405040504
+DATA wpair<>+48(SB)/8, $0x0706070607060706
+DATA wpair<>+56(SB)/8, $0x0706070607060706
+DATA wpair<>+64(SB)/8, $0x0908090809080908
+DATA wpair<>+72(SB)/8, $0x0908090809080908
+DATA wpair<>+80(SB)/8, $0x0b0a0b0a0b0a0b0a
+DATA wpair<>+88(SB)/8, $0x0b0a0b0a0b0a0b0a
+DATA wpair<>+96(SB)/8, $0x0d0c0d0c0d0c0d0c
+DATA wpair<>+104(SB)/8, $0x0d0c0d0c0d0c0d0c
+DATA wpair<>+112(SB)/8, $0x0f0e0f0e0f0e0f0e
+DATA wpair<>+120(SB)/8, $0x0f0e0f0e0f0e0f0e
+GLOBL wpair<>(SB), RODATA|NOPTR, $128
+
+// HSUM8 leaves the sum of the eight floats of Y0 in X0.
+#define HSUM8 \
+	VEXTRACTF128 $1, Y0, X1 \
+	VADDPS       X1, X0, X0 \
+	VMOVHLPS     X0, X0, X1 \
+	VADDPS       X1, X0, X0 \
+	VMOVSHDUP    X0, X1     \
+	VADDSS       X1, X0, X0
+
+// HSUMI leaves the sum of the int32 lanes of Y7, converted to float32, in
+// every lane of X7. Clobbers X6. Summing the integers of a block before the
+// conversion keeps the result exact when parts of the block cancel.
+#define HSUMI \
+	VEXTRACTI128 $1, Y7, X6   \
+	VPADDD       X6, X7, X7   \
+	VPSHUFD      $0x4e, X7, X6 \
+	VPADDD       X6, X7, X7   \
+	VPSHUFD      $0xb1, X7, X6 \
+	VPADDD       X6, X7, X7   \
+	VCVTDQ2PS    X7, X7
+
+// SCALE2 broadcasts f16(wo(SI)) * f16(ao(DI)) to all lanes of Y1. Clobbers Y2.
+#define SCALE2(wo, ao) \
+	VPBROADCASTW wo(SI), X1     \
+	VPBROADCASTW ao(DI), X2     \
+	VCVTPH2PS    X1, Y1         \
+	VCVTPH2PS    X2, Y2         \
+	VMULPS       Y2, Y1, Y1
+
+// SDOT32 adds scale Y1 times the int8 dot product of weights Y2 and the 32
+// activations at ao(DI) to the float accumulator acc. Clobbers Y2-Y4.
+#define SDOT32(ao, acc) \
+	VMOVDQU     ao(DI), Y3     \
+	VPABSB      Y2, Y4         \
+	VPSIGNB     Y2, Y3, Y3     \
+	VPMADDUBSW  Y3, Y4, Y3     \
+	VPMADDWD    Y14, Y3, Y3    \
+	VCVTDQ2PS   Y3, Y3         \
+	VFMADD231PS Y3, Y1, acc
+
+// Q8_0BLOCK: one Q8_0 weight block at wo(SI) with one Q8_0 block at ao(DI).
+#define Q8_0BLOCK(wo, ao, acc) \
+	SCALE2(wo, ao)          \
+	VMOVDQU wo+2(SI), Y2    \
+	SDOT32(ao+2, acc)
+
+// Q4_0BLOCK: one Q4_0 weight block at wo(SI) with one Q8_0 block at ao(DI).
+#define Q4_0BLOCK(wo, ao, acc) \
+	SCALE2(wo, ao)                \
+	VMOVDQU     wo+2(SI), X2      \
+	VPSRLW      $4, X2, X3        \
+	VINSERTI128 $1, X3, Y2, Y2    \
+	VPAND       Y15, Y2, Y2       \
+	VPSUBB      Y13, Y2, Y2       \
+	SDOT32(ao+2, acc)
+
+// func dotQ8_0AVX2(w, a *byte, nb int) float32
+TEXT ·dotQ8_0AVX2(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ nb+16(FP), CX
+	VMOVDQU onesw<>(SB), Y14
+	VXORPS Y0, Y0, Y0
+	VXORPS Y5, Y5, Y5
+q8loop2:
+	CMPQ CX, $2
+	JLT  q8tail
+	Q8_0BLOCK(0, 0, Y0)
+	Q8_0BLOCK(34, 34, Y5)
+	ADDQ $68, SI
+	ADDQ $68, DI
+	SUBQ $2, CX
+	JMP  q8loop2
+q8tail:
+	TESTQ CX, CX
+	JZ    q8done
+	Q8_0BLOCK(0, 0, Y0)
+q8done:
+	VADDPS Y5, Y0, Y0
+	HSUM8
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func dotQ4_0AVX2(w, a *byte, nb int) float32
+TEXT ·dotQ4_0AVX2(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ nb+16(FP), CX
+	VMOVDQU onesw<>(SB), Y14
+	VMOVDQU nib<>(SB), Y15
+	VMOVDQU eight<>(SB), Y13
+	VXORPS Y0, Y0, Y0
+	VXORPS Y5, Y5, Y5
+q40loop2:
+	CMPQ CX, $2
+	JLT  q40tail
+	Q4_0BLOCK(0, 0, Y0)
+	Q4_0BLOCK(18, 34, Y5)
+	ADDQ $36, SI
+	ADDQ $68, DI
+	SUBQ $2, CX
+	JMP  q40loop2
+q40tail:
+	TESTQ CX, CX
+	JZ    q40done
+	Q4_0BLOCK(0, 0, Y0)
+q40done:
+	VADDPS Y5, Y0, Y0
+	HSUM8
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// UNPACKSC unpacks the 12 bytes of 6-bit scales and mins of a Q4_K or
+// Q5_K block at 4(SI) into the eight scale bytes of R8 and the eight min
+// bytes of R10. Clobbers AX, BX, DX, R9, R11.
+#define UNPACKSC \
+	MOVL 4(SI), AX         \
+	MOVL 8(SI), BX         \
+	MOVL 12(SI), DX        \
+	MOVL AX, R8            \
+	ANDL $0x3f3f3f3f, R8   \
+	MOVL AX, R9            \
+	SHRL $6, R9            \
+	ANDL $0x03030303, R9   \
+	SHLL $4, R9            \
+	MOVL DX, R10           \
+	ANDL $0x0f0f0f0f, R10  \
+	ORL  R10, R9           \
+	MOVL BX, R10           \
+	ANDL $0x3f3f3f3f, R10  \
+	MOVL BX, R11           \
+	SHRL $6, R11           \
+	ANDL $0x03030303, R11  \
+	SHLL $4, R11           \
+	SHRL $4, DX            \
+	ANDL $0x0f0f0f0f, DX   \
+	ORL  DX, R11           \
+	SHLQ $32, R9           \
+	ORQ  R9, R8            \
+	SHLQ $32, R11          \
+	ORQ  R11, R10
+
+// KMSTART begins a Q4_K/Q5_K block in the one-row kernels: Y5 gets the
+// scales as words in both lanes, X8 (lane 0) loses dmin*d8*mins·bsums,
+// X1 (lane 0) gets d*d8, and Y7 is cleared for the scaled sums.
+#define KMSTART \
+	UNPACKSC                      \
+	VMOVQ R8, X5                  \
+	VPMOVZXBW X5, X5              \
+	VINSERTI128 $1, X5, Y5, Y5    \
+	VMOVQ R10, X6                 \
+	VPMOVZXBW X6, X6              \
+	VMOVDQU 260(DI), X9           \
+	VMOVDQU 276(DI), X10          \
+	VPHADDW X10, X9, X9           \
+	VPMADDWD X9, X6, X7           \
+	VPXOR X9, X9, X9              \
+	VPHADDD X9, X7, X7            \
+	VPHADDD X9, X7, X7            \
+	VCVTDQ2PS X7, X7              \
+	MOVL 0(SI), AX                \
+	VMOVD AX, X1                  \
+	VCVTPH2PS X1, X1              \
+	VBROADCASTSS 0(DI), X2        \
+	VMULPS X2, X1, X1             \
+	VMOVSHDUP X1, X2              \
+	VFNMADD231SS X7, X2, X8       \
+	VPXOR Y7, Y7, Y7
+
+// KMEND adds d*d8 times the integer sum of the block to X8.
+#define KMEND \
+	HSUMI                  \
+	VFMADD231SS X7, X1, X8
+
+// NIB loads 32 bytes of nibbles at qo(SI): low nibbles to Y3, high to Y4.
+#define NIB(qo) \
+	VMOVDQU qo(SI), Y3  \
+	VPSRLW  $4, Y3, Y4  \
+	VPAND   Y15, Y3, Y3 \
+	VPAND   Y15, Y4, Y4
+
+// HIBIT ORs bit k of every qh byte (Yqh), moved to bit 4, into Ycode;
+// shift is VPSLLW $(4-k) for k <= 4 and VPSRLW $(k-4) above. Clobbers Yt.
+#define HIBIT(shift, n, Yqh, Ycode, Yt) \
+	shift $n, Yqh, Yt        \
+	VPAND m10<>(SB), Yt, Yt  \
+	VPOR  Yt, Ycode, Ycode
+
+// KMDOT: the codes Y3 (sub-block 2c) and Y4 (2c+1) times the 64
+// activations at ao(DI), times their scales (words m0, m1 of Y5), add to
+// the int32 lanes of Y7.
+#define KMDOT(ao, m0, m1) \
+	VPMADDUBSW ao(DI), Y3, Y3    \
+	VPMADDUBSW ao+32(DI), Y4, Y4 \
+	VPSHUFB    m0, Y5, Y6        \
+	VPMADDWD   Y6, Y3, Y3        \
+	VPSHUFB    m1, Y5, Y6        \
+	VPMADDWD   Y6, Y4, Y4        \
+	VPADDD     Y3, Y7, Y7        \
+	VPADDD     Y4, Y7, Y7
+
+// func dotQ4_KAVX2(w, a *byte, nb int) float32
+TEXT ·dotQ4_KAVX2(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ nb+16(FP), CX
+	VMOVDQU nib<>(SB), Y15
+	VXORPS X8, X8, X8 // the result, in lane 0
+q4kloop:
+	KMSTART
+	NIB(16)
+	KMDOT(4, wbc<>+0(SB), wbc<>+32(SB))
+	NIB(48)
+	KMDOT(68, wbc<>+64(SB), wbc<>+96(SB))
+	NIB(80)
+	KMDOT(132, wbc<>+128(SB), wbc<>+160(SB))
+	NIB(112)
+	KMDOT(196, wbc<>+192(SB), wbc<>+224(SB))
+	KMEND
+	ADDQ $144, SI
+	ADDQ $292, DI
+	DECQ CX
+	JNZ  q4kloop
+	VMOVSS X8, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// Q5_K {d, dmin f16; scales[12]; qh[32]; qs[128]} 176 bytes: a Q4_K block
+// whose codes get a fifth bit, bit j of qh[l] for element l of sub-block j.
+
+// func dotQ5_KAVX2(w, a *byte, nb int) float32
+TEXT ·dotQ5_KAVX2(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ nb+16(FP), CX
+	VMOVDQU nib<>(SB), Y15
+	VXORPS X8, X8, X8 // the result, in lane 0
+q5kloop:
+	KMSTART
+	VMOVDQU 16(SI), Y9
+	NIB(48)
+	HIBIT(VPSLLW, 4, Y9, Y3, Y10)
+	HIBIT(VPSLLW, 3, Y9, Y4, Y10)
+	KMDOT(4, wbc<>+0(SB), wbc<>+32(SB))
+	NIB(80)
+	HIBIT(VPSLLW, 2, Y9, Y3, Y10)
+	HIBIT(VPSLLW, 1, Y9, Y4, Y10)
+	KMDOT(68, wbc<>+64(SB), wbc<>+96(SB))
+	NIB(112)
+	HIBIT(VPSLLW, 0, Y9, Y3, Y10)
+	HIBIT(VPSRLW, 1, Y9, Y4, Y10)
+	KMDOT(132, wbc<>+128(SB), wbc<>+160(SB))
+	NIB(144)
+	HIBIT(VPSRLW, 2, Y9, Y3, Y10)
+	HIBIT(VPSRLW, 3, Y9, Y4, Y10)
+	KMDOT(196, wbc<>+192(SB), wbc<>+224(SB))
+	KMEND
+	ADDQ $176, SI
+	ADDQ $292, DI
+	DECQ CX
+	JNZ  q5kloop
+	VMOVSS X8, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// Q6KCODE finishes one 32-element chunk of 6-bit codes in Y6 (low nibble)
+// and Y4 (high bits already in place): the codes times the activations at
+// ao(DI), scaled by the per-16 scales that mask m picks from S, add to Y7.
+#define Q6KDOT(ao, m, S) \
+	VPOR       Y4, Y6, Y6     \
+	VPMADDUBSW ao(DI), Y6, Y6 \
+	VPSHUFB    m, S, Y4       \
+	VPMADDWD   Y4, Y6, Y6     \
+	VPADDD     Y6, Y7, Y7
+
+// Q6KHALF: 128 elements of a Q6_K block: ql at qlo(SI), qh at qho(SI),
+// activations at ao(DI), scales from lane S.
+#define Q6KHALF(qlo, qho, ao, S) \
+	VMOVDQU qlo(SI), Y2            \
+	VMOVDQU qlo+32(SI), Y3         \
+	VMOVDQU qho(SI), Y5            \
+	VPAND   Y15, Y2, Y6            \
+	VPAND   Y14, Y5, Y4            \
+	VPSLLW  $4, Y4, Y4             \
+	Q6KDOT(ao, wpair<>+0(SB), S)   \
+	VPAND   Y15, Y3, Y6            \
+	VPAND   Y13, Y5, Y4            \
+	VPSLLW  $2, Y4, Y4             \
+	Q6KDOT(ao+32, wpair<>+32(SB), S) \
+	VPSRLW  $4, Y2, Y6             \
+	VPAND   Y15, Y6, Y6            \
+	VPAND   Y12, Y5, Y4            \
+	Q6KDOT(ao+64, wpair<>+64(SB), S) \
+	VPSRLW  $4, Y3, Y6             \
+	VPAND   Y15, Y6, Y6            \
+	VPSRLW  $2, Y5, Y4             \
+	VPAND   Y12, Y4, Y4            \
+	Q6KDOT(ao+96, wpair<>+96(SB), S)
+
+// func dotQ6_KAVX2(w, a *byte, nb int) float32
+TEXT ·dotQ6_KAVX2(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ nb+16(FP), CX
+	VMOVDQU nib<>(SB), Y15
+	VMOVDQU m03<>(SB), Y14
+	VMOVDQU m0c<>(SB), Y13
+	VMOVDQU m30<>(SB), Y12
+	VXORPS Y0, Y0, Y0
+q6kloop:
+	TESTQ CX, CX
+	JZ    q6kdone
+	VPMOVSXBW 192(SI), Y10 // 16 scales as words
+	VPERMQ $0x44, Y10, Y8  // scales 0..7 in both lanes
+	VPERMQ $0xee, Y10, Y9  // scales 8..15 in both lanes
+	// 32 * sum(scale * bsum) removes the +32 offset of the codes.
+	VMOVDQU 260(DI), Y11
+	VPMADDWD Y11, Y10, Y7
+	VPSLLD $5, Y7, Y7
+	VPXOR Y11, Y11, Y11
+	VPSUBD Y7, Y11, Y7
+	Q6KHALF(0, 128, 4, Y8)
+	Q6KHALF(64, 160, 132, Y9)
+	// d * d8
+	MOVWLZX 208(SI), AX
+	VMOVD AX, X1
+	VCVTPH2PS X1, X1
+	VMULSS 0(DI), X1, X1
+	HSUMI
+	VFMADD231SS X7, X1, X0
+	ADDQ $210, SI
+	ADDQ $292, DI
+	DECQ CX
+	JMP  q6kloop
+q6kdone:
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// Four-activation kernels: one weight row against four activation rows at
+// a (a, a+astride, a+2*astride, a+3*astride), so that each weight block is
+// loaded and decoded once for four dot products. R12 = astride and
+// R13 = 3*astride address the activation rows; the four results go to
+// y[0], y[ystride], y[2*ystride] and y[3*ystride].
+
+// REDUCE4 leaves in Xa the four int32 sums of the lanes of Ya, Yb, Yc, Yd.
+// Clobbers Yb, Yc.
+#define REDUCE4(Ya, Yb, Yc, Yd, Xa, Xc) \
+	VPHADDD      Yb, Ya, Ya \
+	VPHADDD      Yd, Yc, Yc \
+	VPHADDD      Yc, Ya, Ya \
+	VEXTRACTI128 $1, Ya, Xc \
+	VPADDD       Xc, Xa, Xa
+
+// Q8ACT adds to the float lanes of acc the int8 dot product of the signed
+// weights (|w| in Y11, w in Y10) with the 32 activations at mem, times the
+// product of the weight scale (Y12) and the f16 activation scale at smem.
+#define Q8ACT(mem, smem, acc) \
+	VMOVDQU      mem, Y8       \
+	VPSIGNB      Y10, Y8, Y8   \
+	VPMADDUBSW   Y8, Y11, Y8   \
+	VPMADDWD     onesw<>(SB), Y8, Y8 \
+	VCVTDQ2PS    Y8, Y8        \
+	VPBROADCASTW smem, X9      \
+	VCVTPH2PS    X9, Y9        \
+	VMULPS       Y12, Y9, Y9   \
+	VFMADD231PS  Y8, Y9, acc
+
+#define Q8ACT4 \
+	Q8ACT(2(DI), 0(DI), Y0)                   \
+	Q8ACT(2(DI)(R12*1), 0(DI)(R12*1), Y1)     \
+	Q8ACT(2(DI)(R12*2), 0(DI)(R12*2), Y2)     \
+	Q8ACT(2(DI)(R13*1), 0(DI)(R13*1), Y3)
+
+// FSUM4 leaves in X15 the four sums of the float lanes of Y0..Y3.
+#define FSUM4 \
+	VHADDPS      Y1, Y0, Y0 \
+	VHADDPS      Y3, Y2, Y2 \
+	VHADDPS      Y2, Y0, Y0 \
+	VEXTRACTF128 $1, Y0, X2 \
+	VADDPS       X2, X0, X15
+
+// func dotQ8_0x4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
+TEXT ·dotQ8_0x4AVX2(SB), NOSPLIT, $0-48
+	ARGS4
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+q8x4loop:
+	VPBROADCASTW 0(SI), X12
+	VCVTPH2PS    X12, Y12
+	VMOVDQU      2(SI), Y10
+	VPABSB       Y10, Y11
+	Q8ACT4
+	ADDQ $34, SI
+	ADDQ $34, DI
+	DECQ CX
+	JNZ  q8x4loop
+	FSUM4
+	STORE4
+	VZEROUPPER
+	RET
+
+// func dotQ4_0x4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
+TEXT ·dotQ4_0x4AVX2(SB), NOSPLIT, $0-48
+	ARGS4
+	VMOVDQU nib<>(SB), Y15
+	VMOVDQU eight<>(SB), Y14
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+q40x4loop:
+	VPBROADCASTW 0(SI), X12
+	VCVTPH2PS    X12, Y12
+	VMOVDQU      2(SI), X10
+	VPSRLW       $4, X10, X11
+	VINSERTI128  $1, X11, Y10, Y10
+	VPAND        Y15, Y10, Y10
+	VPSUBB       Y14, Y10, Y10
+	VPABSB       Y10, Y11
+	Q8ACT4
+	ADDQ $18, SI
+	ADDQ $34, DI
+	DECQ CX
+	JNZ  q40x4loop
+	FSUM4
+	STORE4
+	VZEROUPPER
+	RET
+
+// Q4KACT: one activation row's share of a Q4_K/Q5_K chunk: codes Y12
+// (sub-block 2c) and Y13 (2c+1), their scales as words in Y10 and Y11.
+#define Q4KACT(m0, m1, acc) \
+	VPMADDUBSW m0, Y12, Y8 \
+	VPMADDWD   Y10, Y8, Y8 \
+	VPADDD     Y8, acc, acc \
+	VPMADDUBSW m1, Y13, Y9 \
+	VPMADDWD   Y11, Y9, Y9 \
+	VPADDD     Y9, acc, acc
+
+// NIB4 loads 32 bytes of nibbles at qo(SI): low nibbles to Y12, high to Y13.
+#define NIB4(qo) \
+	VMOVDQU qo(SI), Y12         \
+	VPSRLW  $4, Y12, Y13        \
+	VPAND   nib<>(SB), Y12, Y12 \
+	VPAND   nib<>(SB), Y13, Y13
+
+// KMDOT4: the codes Y12 and Y13 against 64 activations of each of the four
+// rows at ao, with the scale words s0, s1 picked from Y14.
+#define KMDOT4(ao, s0, s1) \
+	VPSHUFB s0, Y14, Y10    \
+	VPSHUFB s1, Y14, Y11    \
+	Q4KACT(ao(DI), ao+32(DI), Y0)                   \
+	Q4KACT(ao(DI)(R12*1), ao+32(DI)(R12*1), Y1)     \
+	Q4KACT(ao(DI)(R12*2), ao+32(DI)(R12*2), Y2)     \
+	Q4KACT(ao(DI)(R13*1), ao+32(DI)(R13*1), Y3)
+
+// D8VEC loads the f32 scales of the four Q8_K activation blocks into X5.
+#define D8VEC \
+	VMOVSS   0(DI), X5                   \
+	VINSERTPS $0x10, 0(DI)(R12*1), X5, X5 \
+	VINSERTPS $0x20, 0(DI)(R12*2), X5, X5 \
+	VINSERTPS $0x30, 0(DI)(R13*1), X5, X5
+
+// KMSTART4 begins a Q4_K/Q5_K block in the four-row kernels: Y14 gets the
+// scales as words in both lanes, X15 loses dmin*d8*mins·bsums of each row,
+// X6 gets d*d8 of each row, and Y0..Y3 are cleared.
+#define KMSTART4 \
+	UNPACKSC                        \
+	VMOVQ R8, X14                   \
+	VPMOVZXBW X14, X14              \
+	VINSERTI128 $1, X14, Y14, Y14   \
+	VMOVQ R10, X8                   \
+	VPMOVZXBW X8, X8                \
+	VPUNPCKLWD X8, X8, X9           \
+	VPUNPCKHWD X8, X8, X8           \
+	VINSERTI128 $1, X8, Y9, Y9      \
+	VPMADDWD 260(DI), Y9, Y4        \
+	VPMADDWD 260(DI)(R12*1), Y9, Y5 \
+	VPMADDWD 260(DI)(R12*2), Y9, Y6 \
+	VPMADDWD 260(DI)(R13*1), Y9, Y7 \
+	REDUCE4(Y4, Y5, Y6, Y7, X4, X6) \
+	VCVTDQ2PS X4, X4                \
+	D8VEC                           \
+	VPBROADCASTW 0(SI), X6          \
+	VCVTPH2PS X6, X6                \
+	VPBROADCASTW 2(SI), X7          \
+	VCVTPH2PS X7, X7                \
+	VMULPS X5, X7, X7               \
+	VFNMADD231PS X4, X7, X15        \
+	VMULPS X5, X6, X6               \
+	VPXOR Y0, Y0, Y0                \
+	VPXOR Y1, Y1, Y1                \
+	VPXOR Y2, Y2, Y2                \
+	VPXOR Y3, Y3, Y3
+
+// KMEND4 adds d*d8 times the integer sums of the four rows to X15.
+#define KMEND4 \
+	REDUCE4(Y0, Y1, Y2, Y3, X0, X2) \
+	VCVTDQ2PS X0, X0                \
+	VFMADD231PS X0, X6, X15
+
+// func dotQ4_Kx4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
+TEXT ·dotQ4_Kx4AVX2(SB), NOSPLIT, $0-48
+	ARGS4
+	VXORPS X15, X15, X15
+q4kx4loop:
+	KMSTART4
+	NIB4(16)
+	KMDOT4(4, wbc<>+0(SB), wbc<>+32(SB))
+	NIB4(48)
+	KMDOT4(68, wbc<>+64(SB), wbc<>+96(SB))
+	NIB4(80)
+	KMDOT4(132, wbc<>+128(SB), wbc<>+160(SB))
+	NIB4(112)
+	KMDOT4(196, wbc<>+192(SB), wbc<>+224(SB))
+	KMEND4
+	ADDQ $144, SI
+	ADDQ $292, DI
+	DECQ CX
+	JNZ  q4kx4loop
+	STORE4
+	VZEROUPPER
+	RET
+
+// func dotQ5_Kx4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
+TEXT ·dotQ5_Kx4AVX2(SB), NOSPLIT, $0-48
+	ARGS4
+	VXORPS X15, X15, X15
+q5kx4loop:
+	KMSTART4
+	VMOVDQU 16(SI), Y7
+	NIB4(48)
+	HIBIT(VPSLLW, 4, Y7, Y12, Y4)
+	HIBIT(VPSLLW, 3, Y7, Y13, Y4)
+	KMDOT4(4, wbc<>+0(SB), wbc<>+32(SB))
+	NIB4(80)
+	HIBIT(VPSLLW, 2, Y7, Y12, Y4)
+	HIBIT(VPSLLW, 1, Y7, Y13, Y4)
+	KMDOT4(68, wbc<>+64(SB), wbc<>+96(SB))
+	NIB4(112)
+	HIBIT(VPSLLW, 0, Y7, Y12, Y4)
+	HIBIT(VPSRLW, 1, Y7, Y13, Y4)
+	KMDOT4(132, wbc<>+128(SB), wbc<>+160(SB))
+	NIB4(144)
+	HIBIT(VPSRLW, 2, Y7, Y12, Y4)
+	HIBIT(VPSRLW, 3, Y7, Y13, Y4)
+	KMDOT4(196, wbc<>+192(SB), wbc<>+224(SB))
+	KMEND4
+	ADDQ $176, SI
+	ADDQ $292, DI
+	DECQ CX
+	JNZ  q5kx4loop
+	STORE4
+	VZEROUPPER
+	RET
+
+// Q6KACT4: the four activation rows' share of one 32-element Q6_K chunk
+// with codes Y10 and scale words Y12.
+#define Q6KACT(mem, acc) \
+	VPMADDUBSW mem, Y10, Y13 \
+	VPMADDWD   Y12, Y13, Y13 \
+	VPADDD     Y13, acc, acc
+
+#define Q6KACT4(ao, m, S) \
+	VPSHUFB m, S, Y12                 \
+	Q6KACT(ao(DI), Y0)              \
+	Q6KACT(ao(DI)(R12*1), Y1)       \
+	Q6KACT(ao(DI)(R12*2), Y2)       \
+	Q6KACT(ao(DI)(R13*1), Y3)
+
+// Q6KHALF4: 128 elements of a Q6_K block (ql at qlo(SI), qh at qho(SI))
+// against four activation rows at ao, scales from lane S.
+#define Q6KHALF4(qlo, qho, ao, S) \
+	VMOVDQU qlo(SI), Y7            \
+	VMOVDQU qlo+32(SI), Y8         \
+	VMOVDQU qho(SI), Y9            \
+	VPAND   nib<>(SB), Y7, Y10     \
+	VPAND   m03<>(SB), Y9, Y11     \
+	VPSLLW  $4, Y11, Y11           \
+	VPOR    Y11, Y10, Y10          \
+	Q6KACT4(ao, wpair<>+0(SB), S)  \
+	VPAND   nib<>(SB), Y8, Y10     \
+	VPAND   m0c<>(SB), Y9, Y11     \
+	VPSLLW  $2, Y11, Y11           \
+	VPOR    Y11, Y10, Y10          \
+	Q6KACT4(ao+32, wpair<>+32(SB), S) \
+	VPSRLW  $4, Y7, Y10            \
+	VPAND   nib<>(SB), Y10, Y10    \
+	VPAND   m30<>(SB), Y9, Y11     \
+	VPOR    Y11, Y10, Y10          \
+	Q6KACT4(ao+64, wpair<>+64(SB), S) \
+	VPSRLW  $4, Y8, Y10            \
+	VPAND   nib<>(SB), Y10, Y10    \
+	VPSRLW  $2, Y9, Y11            \
+	VPAND   m30<>(SB), Y11, Y11    \
+	VPOR    Y11, Y10, Y10          \
+	Q6KACT4(ao+96, wpair<>+96(SB), S)
+
+// Q6KINIT starts the int32 lanes of acc at -32 * sum(scale * bsum) of the
+// activation block at mem (scales as words in Y6).
+#define Q6KINIT(mem, acc) \
+	VPMADDWD mem, Y6, acc  \
+	VPSLLD   $5, acc, acc  \
+	VPSUBD   acc, Y7, acc
+
+// func dotQ6_Kx4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
+TEXT ·dotQ6_Kx4AVX2(SB), NOSPLIT, $0-48
+	ARGS4
+	VXORPS X15, X15, X15
+q6kx4loop:
+	VPMOVSXBW 192(SI), Y6
+	VPERMQ $0x44, Y6, Y4 // scales 0..7 in both lanes
+	VPERMQ $0xee, Y6, Y5 // scales 8..15 in both lanes
+	VPXOR Y7, Y7, Y7
+	Q6KINIT(260(DI), Y0)
+	Q6KINIT(260(DI)(R12*1), Y1)
+	Q6KINIT(260(DI)(R12*2), Y2)
+	Q6KINIT(260(DI)(R13*1), Y3)
+	Q6KHALF4(0, 128, 4, Y4)
+	Q6KHALF4(64, 160, 132, Y5)
+	REDUCE4(Y0, Y1, Y2, Y3, X0, X2)
+	VCVTDQ2PS X0, X0
+	D8VEC
+	VPBROADCASTW 208(SI), X6
+	VCVTPH2PS X6, X6
+	VMULPS X5, X6, X6
+	VFMADD231PS X0, X6, X15
+	ADDQ $210, SI
+	ADDQ $292, DI
+	DECQ CX
+	JNZ  q6kx4loop
+	STORE4
+	VZEROUPPER
+	RET
+
+// func dotF16AVX2(w, a *byte, nb int) float32
+// nb counts runs of 32 f16 elements.
+TEXT ·dotF16AVX2(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ nb+16(FP), CX
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+f16loop:
+	VCVTPH2PS   0(SI), Y4
+	VCVTPH2PS   0(DI), Y5
+	VFMADD231PS Y5, Y4, Y0
+	VCVTPH2PS   16(SI), Y6
+	VCVTPH2PS   16(DI), Y7
+	VFMADD231PS Y7, Y6, Y1
+	VCVTPH2PS   32(SI), Y8
+	VCVTPH2PS   32(DI), Y9
+	VFMADD231PS Y9, Y8, Y2
+	VCVTPH2PS   48(SI), Y10
+	VCVTPH2PS   48(DI), Y11
+	VFMADD231PS Y11, Y10, Y3
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  f16loop
+	VADDPS Y1, Y0, Y0
+	VADDPS Y3, Y2, Y2
+	VADDPS Y2, Y0, Y0
+	HSUM8
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET

@@ -1,0 +1,97 @@
+package quant
+
+import (
+	"fmt"
+
+	"github.com/odbench/odbench/gguf"
+)
+
+// Scratch holds the buffers of MatVec and MatMul between calls: the
+// activations quantized to the weight type's VecDotType and the per-call
+// work descriptors. Reusing one Scratch makes steady-state calls allocation
+// free. A Scratch serves one call at a time; the zero value is ready to use.
+type Scratch struct {
+	act []byte // quantized activation rows, n × RowBytes(VecDotType(t), cols)
+	mv  matVecJob
+	mm  matMulJob
+	q   quantizeJob
+}
+
+// actBuf returns the activation buffer grown to n bytes.
+func (s *Scratch) actBuf(n int) []byte {
+	if cap(s.act) < n {
+		s.act = make([]byte, n)
+	}
+	s.act = s.act[:n]
+	return s.act
+}
+
+// shape holds the checked sizes of one matrix product.
+type shape struct {
+	act      gguf.Type // activation type
+	rowBytes int       // bytes of one weight row
+	actBytes int       // bytes of one quantized activation row
+}
+
+// checkShape validates a product of a rows×cols weight of type t with n
+// activation rows. The drivers have no error result: a mismatch is a
+// programming error in the caller, so it panics with the sizes.
+func checkShape(op string, t gguf.Type, w []byte, rows, cols int, x []float32, n int, y []float32) shape {
+	at := VecDotType(t)
+	if at == NoType {
+		panic(fmt.Sprintf("quant: %s: no dot product for %v", op, t))
+	}
+	rb, err := gguf.RowBytes(t, int64(cols))
+	if err != nil {
+		panic(fmt.Sprintf("quant: %s: %v", op, err))
+	}
+	ab, err := gguf.RowBytes(at, int64(cols))
+	if err != nil {
+		panic(fmt.Sprintf("quant: %s: %v", op, err))
+	}
+	if rows < 0 || n < 0 || len(w) < rows*int(rb) || len(x) < n*cols || len(y) < n*rows {
+		panic(fmt.Sprintf("quant: %s %v: %d×%d weight, %d activation rows: have %d weight bytes (need %d), %d inputs (need %d), %d outputs (need %d)",
+			op, t, rows, cols, n, len(w), rows*int(rb), len(x), n*cols, len(y), n*rows))
+	}
+	return shape{act: at, rowBytes: int(rb), actBytes: int(ab)}
+}
+
+// matVecJob computes y[r] = W[r,:]·a for a range of rows.
+type matVecJob struct {
+	k        kernel
+	w, a     []byte
+	rowBytes int
+	cols     int
+	y        []float32
+}
+
+func (j *matVecJob) do(lo, hi int) {
+	for r := lo; r < hi; r++ {
+		j.y[r] = j.k(j.w[r*j.rowBytes:(r+1)*j.rowBytes], j.a, j.cols)
+	}
+}
+
+// matVecGrain is the number of rows a worker takes at a time: small enough
+// to balance the cores, large enough that the hand-out costs nothing.
+const matVecGrain = 16
+
+// MatVec computes y[r] = W[r,:]·x for r < rows, where w holds a row-major
+// rows×cols weight matrix of type t (each row gguf.RowBytes(t, cols) bytes,
+// as stored in a GGUF file), x holds cols floats and y receives rows floats.
+// x is quantized once to VecDotType(t) in scratch (nil allocates one for
+// this call) and the rows are split across the pool (nil runs on the
+// calling goroutine). Shapes that do not fit the buffers panic.
+func MatVec(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, y []float32, scratch *Scratch) {
+	sh := checkShape("MatVec", t, w, rows, cols, x, 1, y)
+	if scratch == nil {
+		scratch = new(Scratch)
+	}
+	a := scratch.actBuf(sh.actBytes)
+	if err := Quantize(sh.act, x[:cols], a); err != nil {
+		panic("quant: MatVec: " + err.Error()) // unreachable: checkShape checked type and length
+	}
+	j := &scratch.mv
+	*j = matVecJob{k: active.dot[t], w: w, a: a, rowBytes: sh.rowBytes, cols: cols, y: y}
+	p.parallel(rows, matVecGrain, j)
+	*j = matVecJob{}
+}

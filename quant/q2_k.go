@@ -1,0 +1,100 @@
+package quant
+
+// Q2_K block (84 bytes, 256 elements): scales[16] at 0 (low nibble: the
+// 4-bit scale, high nibble: the 4-bit min of each run of 16), qs[64] at 16
+// (2-bit quants, see pack2), d f16 at 80, dmin f16 at 82. The value of
+// element e is d·(scales[e/16]&15)·q - dmin·(scales[e/16]>>4).
+
+const bytesQ2_K = qkK/16 + qkK/4 + 2 + 2
+
+var q2KParams = qkx2Params{nmax: 3, rmin: -0.5, rdelta: 0.1, nstep: 15, useMAD: true}
+
+// quantizeRowQ2_K follows quantize_row_q2_K_ref.
+func quantizeRowQ2_K(x []float32, y []byte) {
+	for i := range len(x) / qkK {
+		xb := (*[qkK]float32)(x[i*qkK:])
+		b := (*[bytesQ2_K]byte)(y[i*bytesQ2_K:])
+		var (
+			L              [qkK]uint8
+			laux           [16]uint8
+			weights        [16]float32
+			scales, mins   [qkK / 16]float32
+			maxScale, maxM float32
+		)
+		for j := range qkK / 16 {
+			sub := xb[16*j : 16*j+16]
+			for l, v := range sub {
+				weights[l] = abs32(v)
+			}
+			scales[j], mins[j] = makeQKX2Quants(q2KParams, sub, weights[:], L[16*j:], laux[:])
+			maxScale = max(maxScale, scales[j])
+			maxM = max(maxM, mins[j])
+		}
+		sc := b[:qkK/16]
+		clear(sc)
+		var d, dmin float32
+		if maxScale > 0 {
+			iscale := 15 / maxScale
+			for j, s := range scales {
+				sc[j] = uint8(nearestInt(iscale * s))
+			}
+			d = maxScale / 15
+		}
+		if maxM > 0 {
+			iscale := 15 / maxM
+			for j, m := range mins {
+				sc[j] |= uint8(nearestInt(iscale*m) << 4)
+			}
+			dmin = maxM / 15
+		}
+		storeF16(b[80:], d)
+		storeF16(b[82:], dmin)
+		d, dmin = loadF16(b[80:]), loadF16(b[82:])
+		for j := range qkK / 16 {
+			dj := d * float32(sc[j]&15)
+			if dj == 0 {
+				continue
+			}
+			dm := dmin * float32(sc[j]>>4)
+			for l := 16 * j; l < 16*j+16; l++ {
+				L[l] = uint8(clampInt(nearestInt((xb[l]+dm)/dj), 0, 3))
+			}
+		}
+		pack2(&L, b[16:80])
+	}
+}
+
+func dequantizeRowQ2_K(y []byte, x []float32) {
+	for i := range len(x) / qkK {
+		b := (*[bytesQ2_K]byte)(y[i*bytesQ2_K:])
+		xb := (*[qkK]float32)(x[i*qkK:])
+		d, dmin := loadF16(b[80:]), loadF16(b[82:])
+		q := unpack2(b[16:80])
+		for j, sc := range b[:qkK/16] {
+			dl, ml := d*float32(sc&15), dmin*float32(sc>>4)
+			for l := 16 * j; l < 16*j+16; l++ {
+				xb[l] = float32(dl*float32(q[l])) - ml
+			}
+		}
+	}
+}
+
+// dotQ2_KQ8_K is ggml_vec_dot_q2_K_q8_K: the mins enter through the
+// activation's bsums.
+func dotQ2_KQ8_K(w, a []byte, n int) float32 {
+	var sum float32
+	for i := range n / qkK {
+		b := (*[bytesQ2_K]byte)(w[i*bytesQ2_K:])
+		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
+		q := unpack2(b[16:80])
+		var isum, summs int32
+		for j, sc := range b[:qkK/16] {
+			summs += q8KBsum(ab[:], j) * int32(sc>>4)
+			isum += int32(sc&15) * dotRun(q[16*j:16*j+16], ab[4+16*j:])
+		}
+		ad := q8KScale(ab[:])
+		dall, dmin := ad*loadF16(b[80:]), ad*loadF16(b[82:])
+		sum += float32(dall*float32(isum)) - float32(dmin*float32(summs))
+	}
+	return sum
+}

@@ -1,0 +1,217 @@
+package quant
+
+import "math"
+
+// Q4_K block (144 bytes, 256 elements): d f16 at 0, dmin f16 at 2,
+// scales[12] at 4 (eight 6-bit scales and eight 6-bit mins, see
+// scaleMinK4), qs[128] at 16. Each 64-element run uses 32 bytes of qs: its
+// first 32 elements are the low nibbles, the next 32 the high nibbles. The
+// value of element e in sub-block s = e/32 is d·scale[s]·q - dmin·min[s].
+//
+// Q5_K block (176 bytes) has the same head (d, dmin, scales[12] at 0..16),
+// then qh[32] at 16 (bit e/32 of byte e%32 is the fifth bit of element e)
+// and qs[128] at 48 laid out as in Q4_K.
+
+const (
+	bytesQ4_K = 2 + 2 + 12 + qkK/2
+	bytesQ5_K = 2 + 2 + 12 + qkK/8 + qkK/2
+)
+
+var (
+	q4KParams = qkx2Params{nmax: 15, rmin: -1, rdelta: 0.1, nstep: 20}
+	q5KParams = qkx2Params{nmax: 31, rmin: -0.5, rdelta: 0.1, nstep: 15}
+)
+
+// scaleMinK4 is ggml's get_scale_min_k4: scale and min j (0..7) of the
+// packed 12 bytes. Pairs 0..3 sit in the low six bits of bytes j and j+4;
+// pairs 4..7 keep their low nibbles in byte j+4 and their top two bits in
+// the top bits of bytes j-4 (scale) and j (min).
+func scaleMinK4(j int, q []byte) (sc, m uint8) {
+	if j < 4 {
+		return q[j] & 63, q[j+4] & 63
+	}
+	return q[j+4]&15 | (q[j-4]>>6)<<4, q[j+4]>>4 | (q[j]>>6)<<4
+}
+
+// quantizeHeadK writes d, dmin and the packed scales of a Q4_K or Q5_K
+// super-block to b[0:16] and the quants (0..nmax) to L, following the
+// common part of quantize_row_q4_K_ref and quantize_row_q5_K_ref.
+func quantizeHeadK(xb *[qkK]float32, p qkx2Params, b []byte, L *[qkK]uint8) {
+	var (
+		laux               [32]uint8
+		weights            [32]float32
+		scales, mins       [qkK / 32]float32
+		maxScale, maxMinus float32
+	)
+	for j := range qkK / 32 {
+		sub := xb[32*j : 32*j+32]
+		var sumX2 float32
+		for _, v := range sub {
+			sumX2 += float32(v * v)
+		}
+		avX := float32(math.Sqrt(float64(sumX2 / 32)))
+		for l, v := range sub {
+			weights[l] = avX + abs32(v)
+		}
+		scales[j], mins[j] = makeQKX2Quants(p, sub, weights[:], L[32*j:], laux[:])
+		maxScale = max(maxScale, scales[j])
+		maxMinus = max(maxMinus, mins[j])
+	}
+	var invScale, invMin float32
+	if maxScale > 0 {
+		invScale = 63 / maxScale
+	}
+	if maxMinus > 0 {
+		invMin = 63 / maxMinus
+	}
+	sc := b[4:16]
+	for j := range qkK / 32 {
+		ls := min(63, uint8(nearestInt(invScale*scales[j])))
+		lm := min(63, uint8(nearestInt(invMin*mins[j])))
+		if j < 4 {
+			sc[j], sc[j+4] = ls, lm
+		} else {
+			sc[j+4] = ls&15 | (lm&15)<<4
+			sc[j-4] |= (ls >> 4) << 6
+			sc[j] |= (lm >> 4) << 6
+		}
+	}
+	storeF16(b[0:], maxScale/63)
+	storeF16(b[2:], maxMinus/63)
+	d, dmin := loadF16(b[0:]), loadF16(b[2:])
+	for j := range qkK / 32 {
+		s, m := scaleMinK4(j, sc)
+		dj := d * float32(s)
+		if dj == 0 {
+			continue
+		}
+		dm := dmin * float32(m)
+		for l := 32 * j; l < 32*j+32; l++ {
+			L[l] = uint8(clampInt(nearestInt((xb[l]+dm)/dj), 0, p.nmax))
+		}
+	}
+}
+
+// quantizeRowQ4_K follows quantize_row_q4_K_ref.
+func quantizeRowQ4_K(x []float32, y []byte) {
+	for i := range len(x) / qkK {
+		b := (*[bytesQ4_K]byte)(y[i*bytesQ4_K:])
+		var L [qkK]uint8
+		quantizeHeadK((*[qkK]float32)(x[i*qkK:]), q4KParams, b[:], &L)
+		for j := 0; j < qkK; j += 64 {
+			for l := range 32 {
+				b[16+j/2+l] = L[j+l] | L[j+l+32]<<4
+			}
+		}
+	}
+}
+
+// quantizeRowQ5_K follows quantize_row_q5_K_ref.
+func quantizeRowQ5_K(x []float32, y []byte) {
+	for i := range len(x) / qkK {
+		b := (*[bytesQ5_K]byte)(y[i*bytesQ5_K:])
+		var L [qkK]uint8
+		quantizeHeadK((*[qkK]float32)(x[i*qkK:]), q5KParams, b[:], &L)
+		qh := b[16:48]
+		clear(qh)
+		for j := 0; j < qkK; j += 64 {
+			for l := range 32 {
+				lo, hi := L[j+l], L[j+l+32]
+				qh[l] |= (lo >> 4) << (j / 32)
+				qh[l] |= (hi >> 4) << (j/32 + 1)
+				b[48+j/2+l] = lo&15 | (hi&15)<<4
+			}
+		}
+	}
+}
+
+// unpackQ4K returns the 4-bit quants of the 128-byte qs array.
+func unpackQ4K(qs []byte) (q [qkK]int8) {
+	qs = qs[:qkK/2]
+	for j := 0; j < qkK; j += 64 {
+		for l := range 32 {
+			q[j+l] = int8(qs[j/2+l] & 15)
+			q[j+l+32] = int8(qs[j/2+l] >> 4)
+		}
+	}
+	return q
+}
+
+// unpackQ5K returns the 5-bit quants of a Q5_K block.
+func unpackQ5K(b *[bytesQ5_K]byte) [qkK]int8 {
+	q := unpackQ4K(b[48:])
+	qh := b[16:48]
+	for k := range qkK / 32 {
+		run := q[32*k : 32*k+32]
+		for l, h := range qh {
+			run[l] |= int8(h>>k&1) << 4
+		}
+	}
+	return q
+}
+
+// dequantizeK writes d·scale·q - dmin·min for the eight 32-element
+// sub-blocks of a Q4_K or Q5_K super-block whose head is b[0:16].
+func dequantizeK(b []byte, q *[qkK]int8, xb []float32) {
+	d, dmin := loadF16(b[0:]), loadF16(b[2:])
+	for j := range qkK / 32 {
+		s, m := scaleMinK4(j, b[4:16])
+		dj, mj := d*float32(s), dmin*float32(m)
+		for l := 32 * j; l < 32*j+32; l++ {
+			xb[l] = float32(dj*float32(q[l])) - mj
+		}
+	}
+}
+
+func dequantizeRowQ4_K(y []byte, x []float32) {
+	for i := range len(x) / qkK {
+		b := (*[bytesQ4_K]byte)(y[i*bytesQ4_K:])
+		q := unpackQ4K(b[16:])
+		dequantizeK(b[:], &q, x[i*qkK:(i+1)*qkK])
+	}
+}
+
+func dequantizeRowQ5_K(y []byte, x []float32) {
+	for i := range len(x) / qkK {
+		b := (*[bytesQ5_K]byte)(y[i*bytesQ5_K:])
+		q := unpackQ5K(b)
+		dequantizeK(b[:], &q, x[i*qkK:(i+1)*qkK])
+	}
+}
+
+// dotK is the dot product of one Q4_K or Q5_K super-block (head b[0:16],
+// quants q) with one Q8_K block, as ggml_vec_dot_q4_K_q8_K computes it: the
+// mins enter through the activation's bsums.
+func dotK(b []byte, q *[qkK]int8, ab []byte) float32 {
+	var isum, msum int32
+	for j := range qkK / 32 {
+		s, m := scaleMinK4(j, b[4:16])
+		isum += int32(s) * dotRun(q[32*j:32*j+32], ab[4+32*j:])
+		msum += int32(m) * (q8KBsum(ab, 2*j) + q8KBsum(ab, 2*j+1))
+	}
+	ad := q8KScale(ab)
+	d, dmin := loadF16(b[0:])*ad, loadF16(b[2:])*ad
+	return float32(d*float32(isum)) - float32(dmin*float32(msum))
+}
+
+// dotQ4_KQ8_K is ggml_vec_dot_q4_K_q8_K.
+func dotQ4_KQ8_K(w, a []byte, n int) float32 {
+	var sum float32
+	for i := range n / qkK {
+		b := (*[bytesQ4_K]byte)(w[i*bytesQ4_K:])
+		q := unpackQ4K(b[16:])
+		sum += dotK(b[:], &q, a[i*bytesQ8_K:(i+1)*bytesQ8_K])
+	}
+	return sum
+}
+
+// dotQ5_KQ8_K is ggml_vec_dot_q5_K_q8_K.
+func dotQ5_KQ8_K(w, a []byte, n int) float32 {
+	var sum float32
+	for i := range n / qkK {
+		b := (*[bytesQ5_K]byte)(w[i*bytesQ5_K:])
+		q := unpackQ5K(b)
+		sum += dotK(b[:], &q, a[i*bytesQ8_K:(i+1)*bytesQ8_K])
+	}
+	return sum
+}

@@ -1,0 +1,103 @@
+package quant
+
+// Q6_K block (210 bytes, 256 elements): ql[128] at 0, qh[64] at 128,
+// scales[16] int8 at 192, d f16 at 208. Each 128-element half uses 64 bytes
+// of ql and 32 of qh: its element 32·k+l (k = 0..3) keeps its low four bits
+// in ql[l + 32·(k&1)] (low nibble for k < 2, high nibble otherwise) and its
+// top two bits in qh[l] at bit 2k. The value of element e is
+// d·scales[e/16]·(q-32).
+
+const bytesQ6_K = qkK/2 + qkK/4 + qkK/16 + 2
+
+// quantizeRowQ6_K follows quantize_row_q6_K_ref.
+func quantizeRowQ6_K(x []float32, y []byte) {
+	for i := range len(x) / qkK {
+		xb := (*[qkK]float32)(x[i*qkK:])
+		b := (*[bytesQ6_K]byte)(y[i*bytesQ6_K:])
+		var (
+			L                [qkK]int8
+			scales           [qkK / 16]float32
+			maxScale, amaxSc float32
+		)
+		for j := range qkK / 16 {
+			scales[j] = makeQXQuants(32, xb[16*j:16*j+16], L[16*j:])
+			if a := abs32(scales[j]); a > amaxSc {
+				amaxSc, maxScale = a, scales[j]
+			}
+		}
+		if amaxSc < groupMaxEps {
+			clear(b[:])
+			continue
+		}
+		iscale := -128 / maxScale
+		storeF16(b[208:], 1/iscale)
+		sc := b[192:208]
+		for j, s := range scales {
+			sc[j] = uint8(int8(min(127, nearestInt(iscale*s))))
+		}
+		d := loadF16(b[208:])
+		for j := range qkK / 16 {
+			dj := d * float32(int8(sc[j]))
+			if dj == 0 {
+				continue
+			}
+			for l := 16 * j; l < 16*j+16; l++ {
+				L[l] = int8(clampInt(nearestInt(xb[l]/dj), -32, 31) + 32)
+			}
+		}
+		for h := 0; h < qkK; h += 128 {
+			ql, qh := b[h/2:h/2+64], b[128+h/4:128+h/4+32]
+			for l := range 32 {
+				q1, q2, q3, q4 := uint8(L[h+l]), uint8(L[h+l+32]), uint8(L[h+l+64]), uint8(L[h+l+96])
+				ql[l] = q1&15 | (q3&15)<<4
+				ql[l+32] = q2&15 | (q4&15)<<4
+				qh[l] = q1>>4 | (q2>>4)<<2 | (q3>>4)<<4 | (q4>>4)<<6
+			}
+		}
+	}
+}
+
+// unpackQ6K returns the 256 quants of a block as q-32 (-32..31).
+func unpackQ6K(b *[bytesQ6_K]byte) (q [qkK]int8) {
+	for h := 0; h < qkK; h += 128 {
+		ql, qh := b[h/2:h/2+64], b[128+h/4:128+h/4+32]
+		for l := range 32 {
+			q[h+l] = int8(ql[l]&15|(qh[l]&3)<<4) - 32
+			q[h+l+32] = int8(ql[l+32]&15|(qh[l]>>2&3)<<4) - 32
+			q[h+l+64] = int8(ql[l]>>4|(qh[l]>>4&3)<<4) - 32
+			q[h+l+96] = int8(ql[l+32]>>4|(qh[l]>>6)<<4) - 32
+		}
+	}
+	return q
+}
+
+func dequantizeRowQ6_K(y []byte, x []float32) {
+	for i := range len(x) / qkK {
+		b := (*[bytesQ6_K]byte)(y[i*bytesQ6_K:])
+		xb := (*[qkK]float32)(x[i*qkK:])
+		d := loadF16(b[208:])
+		q := unpackQ6K(b)
+		for j := range qkK / 16 {
+			dj := d * float32(int8(b[192+j]))
+			for l := 16 * j; l < 16*j+16; l++ {
+				xb[l] = dj * float32(q[l])
+			}
+		}
+	}
+}
+
+// dotQ6_KQ8_K is ggml_vec_dot_q6_K_q8_K.
+func dotQ6_KQ8_K(w, a []byte, n int) float32 {
+	var sum float32
+	for i := range n / qkK {
+		b := (*[bytesQ6_K]byte)(w[i*bytesQ6_K:])
+		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
+		q := unpackQ6K(b)
+		var isum int32
+		for j := range qkK / 16 {
+			isum += int32(int8(b[192+j])) * dotRun(q[16*j:16*j+16], ab[4+16*j:])
+		}
+		sum += float32(loadF16(b[208:]) * q8KScale(ab[:]) * float32(isum))
+	}
+	return sum
+}

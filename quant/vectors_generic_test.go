@@ -1,0 +1,91 @@
+package quant
+
+import (
+	"bytes"
+	"math"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/odbench/odbench/gguf"
+	"github.com/odbench/odbench/quant/internal/vectorfile"
+)
+
+// vectorTypes are the types with a committed vector file made from
+// llama.cpp's library (see internal/vectorgen).
+var vectorTypes = []gguf.Type{
+	gguf.TypeF16, gguf.TypeBF16, gguf.TypeQ4_0, gguf.TypeQ4_1, gguf.TypeQ5_0, gguf.TypeQ5_1,
+	gguf.TypeQ8_0, gguf.TypeQ8_1, gguf.TypeQ2_K, gguf.TypeQ3_K, gguf.TypeQ4_K, gguf.TypeQ5_K,
+	gguf.TypeQ6_K, gguf.TypeQ8_K,
+}
+
+func loadVectors(t *testing.T, typ gguf.Type) *vectorfile.File {
+	t.Helper()
+	path := filepath.Join("testdata", "vectors", strings.ToLower(typ.String())+".bin")
+	f, err := vectorfile.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gguf.Type(f.Type) != typ {
+		t.Fatalf("%s holds type %v, want %v", path, gguf.Type(f.Type), typ)
+	}
+	if len(f.Rows) == 0 {
+		t.Fatalf("%s has no rows", path)
+	}
+	return f
+}
+
+// TestVectorsQuantize checks that Quantize gives the bytes llama.cpp's
+// reference quantizer gave for the same input.
+func TestVectorsQuantize(t *testing.T) {
+	for _, typ := range vectorTypes {
+		t.Run(typ.String(), func(t *testing.T) {
+			for _, r := range loadVectors(t, typ).Rows {
+				got := make([]byte, len(r.Quant))
+				if err := Quantize(typ, r.Input, got); err != nil {
+					t.Fatalf("%s: %v", r.Name, err)
+				}
+				if !bytes.Equal(got, r.Quant) {
+					i := firstDiff(got, r.Quant)
+					bb := typ.BlockBytes()
+					t.Errorf("%s: bytes differ first at %d (block %d, offset %d): got % x, want % x",
+						r.Name, i, i/bb, i%bb, got[i/bb*bb:i/bb*bb+bb], r.Quant[i/bb*bb:i/bb*bb+bb])
+				}
+			}
+		})
+	}
+}
+
+// TestVectorsDequantize checks that Dequantize gives, bit for bit, the
+// floats llama.cpp's dequantizer gave for the reference bytes.
+func TestVectorsDequantize(t *testing.T) {
+	for _, typ := range vectorTypes {
+		t.Run(typ.String(), func(t *testing.T) {
+			for _, r := range loadVectors(t, typ).Rows {
+				if len(r.Dequant) == 0 {
+					continue // llama.cpp has no dequantizer for this type
+				}
+				got := make([]float32, len(r.Dequant))
+				if err := Dequantize(typ, r.Quant, got); err != nil {
+					t.Fatalf("%s: %v", r.Name, err)
+				}
+				for i := range got {
+					if math.Float32bits(got[i]) != math.Float32bits(r.Dequant[i]) {
+						t.Errorf("%s: element %d = %g (%#08x), want %g (%#08x)", r.Name, i,
+							got[i], math.Float32bits(got[i]), r.Dequant[i], math.Float32bits(r.Dequant[i]))
+						break
+					}
+				}
+			}
+		})
+	}
+}
+
+func firstDiff(a, b []byte) int {
+	for i := range a {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return len(a)
+}

@@ -1,0 +1,265 @@
+package native
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/odbench/odbench/gguf"
+	"github.com/odbench/odbench/quant"
+)
+
+// state is the run state of one sequence: the KV cache, the position and
+// every buffer the forward pass writes. It is sized once for a batch of up
+// to nBatch tokens, so a forward pass allocates nothing.
+type state struct {
+	cfg    *Config
+	w      *weights
+	pool   *pool
+	mm     *matMuler
+	kv     *kvCache
+	nBatch int // most tokens per forward pass
+	pos    int // tokens in the cache
+
+	x    []float32 // [nBatch × NEmbd] residual stream
+	xb   []float32 // [nBatch × NEmbd] normalised input of a block
+	q    []float32 // [nBatch × QDim]
+	k    []float32 // [nBatch × KVDim]
+	v    []float32 // [nBatch × KVDim]
+	qkv  []float32 // [nBatch × (QDim + 2·KVDim)] fused projection output
+	att  []float32 // [nBatch × QDim] attention output
+	out  []float32 // [nBatch × NEmbd] block output before the residual add
+	gate []float32 // [nBatch × 2·NFF] gate (and, fused, up) projection
+	up   []float32 // [nBatch × NFF]
+	rope []float32 // [nBatch × NRot] cos/sin pairs of the layer in flight
+
+	logits []float32 // [nLogits × NVocab]
+
+	// Attention scratch, one per worker.
+	scores     [][]float32 // [NHead/NHeadKV × nCtx]
+	attScratch []*quant.Scratch
+	vRow       [][]float32 // [HeadDim]
+	attnFn     func(worker, task int)
+
+	// Operands of the attention region in flight.
+	attLayer int
+	attPos0  int
+	attSWA   int
+}
+
+func newState(cfg *Config, w *weights, p *pool, mm *matMuler, kv *kvCache, nBatch int) *state {
+	c := cfg
+	s := &state{cfg: c, w: w, pool: p, mm: mm, kv: kv, nBatch: nBatch}
+	f := func(n int) []float32 { return make([]float32, n) }
+	s.x, s.xb = f(nBatch*c.NEmbd), f(nBatch*c.NEmbd)
+	s.q, s.k, s.v = f(nBatch*c.QDim()), f(nBatch*c.KVDim()), f(nBatch*c.KVDim())
+	s.qkv = f(nBatch * (c.QDim() + 2*c.KVDim()))
+	s.att, s.out = f(nBatch*c.QDim()), f(nBatch*c.NEmbd)
+	s.gate, s.up = f(nBatch*2*c.NFF), f(nBatch*c.NFF)
+	s.rope = f(nBatch * c.NRot)
+	s.logits = f(c.NVocab)
+	s.scores = make([][]float32, p.workers)
+	s.attScratch = make([]*quant.Scratch, p.workers)
+	s.vRow = make([][]float32, p.workers)
+	for i := range p.workers {
+		s.scores[i] = f(c.NHead / c.NHeadKV * kv.nCtx)
+		s.attScratch[i] = new(quant.Scratch)
+		s.vRow[i] = f(c.HeadDim)
+	}
+	s.attnFn = s.attnTask
+	return s
+}
+
+// embed writes the embedding rows of tokens into x.
+func (s *state) embed(tokens []int32) error {
+	c := s.cfg
+	e := s.w.embd
+	rb := e.rowBytes()
+	for i, t := range tokens {
+		if t < 0 || int(t) >= c.NVocab {
+			return fmt.Errorf("token id %d is outside the vocabulary of %d", t, c.NVocab)
+		}
+		row := s.x[i*c.NEmbd : (i+1)*c.NEmbd]
+		if err := dequantRow(e.Type, e.Data[int(t)*rb:(int(t)+1)*rb], row); err != nil {
+			return fmt.Errorf("embedding of token %d: %w", t, err)
+		}
+		if c.spec.embedScale {
+			scaleInto(row, float32(math.Sqrt(float64(c.NEmbd))))
+		}
+	}
+	return nil
+}
+
+// forward evaluates up to nBatch tokens at positions pos, pos+1, ... and
+// leaves the logits of the last one in s.logits. The caller checks that the
+// tokens fit in the cache.
+func (s *state) forward(tokens []int32) error {
+	c := s.cfg
+	n := len(tokens)
+	if err := s.embed(tokens); err != nil {
+		return err
+	}
+	for il := range s.w.layers {
+		s.block(il, n)
+	}
+	s.pos += n
+	last := s.x[(n-1)*c.NEmbd : n*c.NEmbd]
+	rmsNorm(s.xb[:c.NEmbd], last, s.w.outputNorm, c.Eps)
+	s.mm.mul(s.w.output, s.xb[:c.NEmbd], 1, s.logits)
+	return nil
+}
+
+// block runs transformer block il on the n tokens in x.
+func (s *state) block(il, n int) {
+	c := s.cfg
+	l := &s.w.layers[il]
+	E, Q, KV, H := c.NEmbd, c.QDim(), c.KVDim(), c.HeadDim
+
+	for i := range n {
+		rmsNorm(s.xb[i*E:(i+1)*E], s.x[i*E:(i+1)*E], l.attnNorm, c.Eps)
+	}
+	q, k, v := s.q[:n*Q], s.k[:n*KV], s.v[:n*KV]
+	if l.wqkv != nil {
+		qkv := s.qkv[:n*(Q+2*KV)]
+		s.mm.mul(l.wqkv, s.xb, n, qkv)
+		for i := range n {
+			row := qkv[i*(Q+2*KV):]
+			copy(q[i*Q:(i+1)*Q], row[:Q])
+			copy(k[i*KV:(i+1)*KV], row[Q:Q+KV])
+			copy(v[i*KV:(i+1)*KV], row[Q+KV:Q+2*KV])
+		}
+	} else {
+		s.mm.mul(l.wq, s.xb, n, q)
+		s.mm.mul(l.wk, s.xb, n, k)
+		s.mm.mul(l.wv, s.xb, n, v)
+	}
+	base, scale := c.ropeParams(il)
+	for i := range n {
+		qi, ki, vi := q[i*Q:(i+1)*Q], k[i*KV:(i+1)*KV], v[i*KV:(i+1)*KV]
+		if l.bq != nil {
+			addInto(qi, l.bq)
+		}
+		if l.bk != nil {
+			addInto(ki, l.bk)
+		}
+		if l.bv != nil {
+			addInto(vi, l.bv)
+		}
+		cs := s.rope[i*c.NRot : (i+1)*c.NRot]
+		ropeTable(cs, s.pos+i, c.NRot, base, scale, c.RopeAttnFactor, l.ropeFactors)
+		for h := 0; h < c.NHead; h++ {
+			head := qi[h*H : (h+1)*H]
+			if l.qNorm != nil {
+				rmsNorm(head, head, l.qNorm, c.Eps)
+			}
+			ropeApply(head, cs, c.spec.ropeNeoX)
+		}
+		for h := 0; h < c.NHeadKV; h++ {
+			head := ki[h*H : (h+1)*H]
+			if l.kNorm != nil {
+				rmsNorm(head, head, l.kNorm, c.Eps)
+			}
+			ropeApply(head, cs, c.spec.ropeNeoX)
+		}
+		s.kv.store(il, s.pos+i, ki, vi)
+	}
+
+	s.attLayer, s.attPos0, s.attSWA = il, s.pos, 0
+	if c.slidingLayer(il) {
+		s.attSWA = c.SWA
+	}
+	s.pool.run(n*c.NHeadKV, s.attnFn)
+
+	out := s.out[:n*E]
+	s.mm.mul(l.wo, s.att[:n*Q], n, out)
+	for i := range n {
+		o := out[i*E : (i+1)*E]
+		if l.postAttn != nil {
+			rmsNorm(o, o, l.postAttn, c.Eps)
+		}
+		addInto(s.x[i*E:(i+1)*E], o)
+		rmsNorm(s.xb[i*E:(i+1)*E], s.x[i*E:(i+1)*E], l.ffnNorm, c.Eps)
+	}
+
+	F := c.NFF
+	if l.wgateUp != nil {
+		gu := s.gate[:n*2*F]
+		s.mm.mul(l.wgateUp, s.xb, n, gu)
+		for i := range n {
+			row := gu[i*2*F : (i+1)*2*F]
+			gatedAct(row[:F], row[F:], c.spec.act)
+			copy(s.up[i*F:(i+1)*F], row[:F])
+		}
+	} else {
+		g, u := s.gate[:n*F], s.up[:n*F]
+		s.mm.mul(l.wgate, s.xb, n, g)
+		s.mm.mul(l.wup, s.xb, n, u)
+		gatedAct(g, u, c.spec.act)
+		copy(s.up[:n*F], g)
+	}
+	s.mm.mul(l.wdown, s.up[:n*F], n, out)
+	for i := range n {
+		o := out[i*E : (i+1)*E]
+		if l.postFFN != nil {
+			rmsNorm(o, o, l.postFFN, c.Eps)
+		}
+		addInto(s.x[i*E:(i+1)*E], o)
+	}
+}
+
+// attnTask computes the attention of one token of the batch for the query
+// heads of one key/value head: softmax-weighted values over the cached
+// positions the token may see (causal, and within the sliding window on
+// sliding layers). Task t is token t/NHeadKV, key/value head t%NHeadKV.
+func (s *state) attnTask(worker, task int) {
+	c := s.cfg
+	H, group := c.HeadDim, c.NHead/c.NHeadKV
+	i, kvh := task/c.NHeadKV, task%c.NHeadKV
+	pos := s.attPos0 + i
+	lo := 0
+	if s.attSWA > 0 {
+		lo = max(0, pos-s.attSWA+1)
+	}
+	n := pos + 1 - lo
+	kv := s.kv
+	qs := s.q[(i*c.NHead+kvh*group)*H : (i*c.NHead+(kvh+1)*group)*H] // [group × H]
+	scores := s.scores[worker][:group*n]                             // [group × n]
+	quant.MatMul(nil, kv.typ, kv.keys(s.attLayer, kvh, lo, pos+1), n, H, qs, group, scores, s.attScratch[worker])
+	for g := range group {
+		softmaxScaled(scores[g*n:(g+1)*n], c.AttnScale)
+	}
+	if kv.typ == gguf.TypeF16 {
+		// llama.cpp multiplies the F16 values by the probabilities
+		// converted to F16; rounding them the same way keeps the
+		// engines' logits within float32 noise of each other.
+		for j, p := range scores {
+			scores[j] = quant.FP16ToFP32(quant.FP32ToFP16(p))
+		}
+	}
+	out := s.att[(i*c.NHead+kvh*group)*H : (i*c.NHead+(kvh+1)*group)*H]
+	clear(out)
+	vr := s.vRow[worker]
+	for j := range n {
+		if err := dequantRow(kv.typ, kv.value(s.attLayer, kvh, lo+j), vr); err != nil {
+			panic(fmt.Sprintf("native: attention: %v", err))
+		}
+		for g := range group {
+			p := scores[g*n+j]
+			o := out[g*H : (g+1)*H]
+			for d, x := range vr {
+				o[d] += p * x
+			}
+		}
+	}
+}
+
+// bufferBytes is the memory of the forward pass's buffers.
+func (s *state) bufferBytes() uint64 {
+	n := 0
+	for _, b := range [][]float32{s.x, s.xb, s.q, s.k, s.v, s.qkv, s.att, s.out, s.gate, s.up, s.rope, s.logits} {
+		n += 4 * len(b)
+	}
+	for w := range s.scores {
+		n += 4*len(s.scores[w]) + 4*len(s.vRow[w])
+	}
+	return uint64(n)
+}

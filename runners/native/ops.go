@@ -1,0 +1,119 @@
+package native
+
+import "math"
+
+// rmsNorm writes x / sqrt(mean(x²) + eps) * w to dst; dst may alias x.
+// Squares are rounded to float32 and summed in float64, as ggml does.
+func rmsNorm(dst, x, w []float32, eps float32) {
+	var ss float64
+	for _, v := range x {
+		ss += float64(v * v)
+	}
+	scale := float32(1 / math.Sqrt(float64(float32(ss/float64(len(x)))+eps)))
+	w = w[:len(x)]
+	dst = dst[:len(x)]
+	for i, v := range x {
+		dst[i] = v * scale * w[i]
+	}
+}
+
+// ropeTable fills cs with (cos, sin) pairs, times mscale, for the nRot/2
+// rotary frequencies at position pos: angle i is
+// scale * pos * base^(-2i/nRot) / factors[i]. The angle advances by
+// repeated float32 multiplication, as ggml does, so the rounding matches
+// llama.cpp. factors may be nil (all ones).
+func ropeTable(cs []float32, pos int, nRot int, base, scale, mscale float32, factors []float32) {
+	thetaScale := float32(math.Pow(float64(base), -2/float64(nRot)))
+	theta := float32(pos)
+	for i := 0; i < nRot/2; i++ {
+		t := theta
+		if factors != nil {
+			t /= factors[i]
+		}
+		t *= scale
+		s, c := math.Sincos(float64(t))
+		cs[2*i] = float32(c) * mscale
+		cs[2*i+1] = float32(s) * mscale
+		theta *= thetaScale
+	}
+}
+
+// ropeApply rotates the leading len(cs) dimensions of one head x in place.
+// neox pairs x[i] with x[i+n/2]; otherwise x[2i] pairs with x[2i+1].
+func ropeApply(x, cs []float32, neox bool) {
+	half := len(cs) / 2
+	if neox {
+		lo, hi := x[:half], x[half:2*half]
+		for i := range half {
+			c, s := cs[2*i], cs[2*i+1]
+			x0, x1 := lo[i], hi[i]
+			lo[i] = x0*c - x1*s
+			hi[i] = x0*s + x1*c
+		}
+		return
+	}
+	x = x[:2*half]
+	for i := range half {
+		c, s := cs[2*i], cs[2*i+1]
+		x0, x1 := x[2*i], x[2*i+1]
+		x[2*i] = x0*c - x1*s
+		x[2*i+1] = x0*s + x1*c
+	}
+}
+
+// silu is x * sigmoid(x).
+func silu(x float32) float32 {
+	return x / (1 + float32(math.Exp(float64(-x))))
+}
+
+// geluTanh is the tanh approximation of GELU that Gemma uses.
+func geluTanh(x float32) float32 {
+	const c = 0.7978845608028654 // sqrt(2/pi)
+	return 0.5 * x * (1 + float32(math.Tanh(float64(c*x*(1+0.044715*x*x)))))
+}
+
+// gatedAct writes act(gate[i]) * up[i] into gate.
+func gatedAct(gate, up []float32, act activation) {
+	up = up[:len(gate)]
+	switch act {
+	case actGELU:
+		for i, g := range gate {
+			gate[i] = geluTanh(g) * up[i]
+		}
+	default:
+		for i, g := range gate {
+			gate[i] = silu(g) * up[i]
+		}
+	}
+}
+
+// addInto adds src to dst element-wise.
+func addInto(dst, src []float32) {
+	src = src[:len(dst)]
+	for i := range dst {
+		dst[i] += src[i]
+	}
+}
+
+// scaleInto multiplies x by s in place.
+func scaleInto(x []float32, s float32) {
+	for i := range x {
+		x[i] *= s
+	}
+}
+
+// softmaxScaled replaces x by softmax(scale·x); the sum is taken in float64.
+func softmaxScaled(x []float32, scale float32) {
+	m := float32(math.Inf(-1))
+	for i := range x {
+		x[i] *= scale
+		m = max(m, x[i])
+	}
+	var sum float64
+	for i, v := range x {
+		e := float32(math.Exp(float64(v - m)))
+		x[i] = e
+		sum += float64(e)
+	}
+	scaleInto(x, float32(1/sum))
+}

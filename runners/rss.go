@@ -1,0 +1,7 @@
+package runners
+
+// PeakRSS returns the peak resident set size of this process in bytes (the
+// high-water mark since it started), and false where the OS does not say.
+// Linux and Android read VmHWM from /proc/self/status; macOS and the BSDs
+// use getrusage; Windows the peak working set.
+func PeakRSS() (uint64, bool) { return peakRSS() }

@@ -1,0 +1,11 @@
+package runners
+
+import "golang.org/x/sys/unix"
+
+func peakRSS() (uint64, bool) {
+	var ru unix.Rusage
+	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil || ru.Maxrss < 0 {
+		return 0, false
+	}
+	return uint64(ru.Maxrss), true // bytes on macOS and iOS
+}

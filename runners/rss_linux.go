@@ -1,0 +1,37 @@
+package runners
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"strconv"
+)
+
+func peakRSS() (uint64, bool) {
+	data, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	return parseVmHWM(data)
+}
+
+// parseVmHWM reads the "VmHWM:   1234 kB" line of a /proc/PID/status file.
+func parseVmHWM(status []byte) (uint64, bool) {
+	sc := bufio.NewScanner(bytes.NewReader(status))
+	for sc.Scan() {
+		rest, ok := bytes.CutPrefix(sc.Bytes(), []byte("VmHWM:"))
+		if !ok {
+			continue
+		}
+		f := bytes.Fields(rest)
+		if len(f) != 2 || string(f[1]) != "kB" {
+			return 0, false
+		}
+		kb, err := strconv.ParseUint(string(f[0]), 10, 64)
+		if err != nil {
+			return 0, false
+		}
+		return kb * 1024, true
+	}
+	return 0, false
+}

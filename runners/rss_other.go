@@ -1,0 +1,5 @@
+//go:build !unix && !windows
+
+package runners
+
+func peakRSS() (uint64, bool) { return 0, false }

@@ -1,0 +1,79 @@
+package synth
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/odbench/odbench/gguf"
+	"github.com/odbench/odbench/quant"
+)
+
+// TestFillDequantizes checks every synthesized type through the project's
+// reference dequantizer: finite values, mean about 0 and std about weightStd
+// for weights, about 1 for norms.
+func TestFillDequantizes(t *testing.T) {
+	types := []gguf.Type{gguf.TypeF32, gguf.TypeF16, gguf.TypeBF16, gguf.TypeQ4_0, gguf.TypeQ4_1,
+		gguf.TypeQ5_0, gguf.TypeQ5_1, gguf.TypeQ8_0, gguf.TypeQ2_K, gguf.TypeQ3_K, gguf.TypeQ4_K,
+		gguf.TypeQ5_K, gguf.TypeQ6_K}
+	const n = 256 * 64
+	for _, typ := range types {
+		t.Run(typ.String(), func(t *testing.T) {
+			nb, err := gguf.RowBytes(typ, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			buf := make([]byte, nb)
+			rng := rand.NewChaCha8([32]byte{1})
+			if err := fill(buf, typ, kindWeight, rng); err != nil {
+				t.Fatal(err)
+			}
+			vals := make([]float32, n)
+			if err := quant.Dequantize(typ, buf, vals); err != nil {
+				t.Fatal(err)
+			}
+			mean, std := stats(t, vals)
+			// Q4_0, Q5_0 and Q3_K levels are asymmetric (-8..7 ...): their mean is -d/2.
+			if math.Abs(mean) > 0.25*weightStd || math.Abs(std-weightStd) > 0.05*weightStd {
+				t.Errorf("mean %.5f std %.5f, want about 0 and %.3f", mean, std, weightStd)
+			}
+		})
+	}
+}
+
+func TestFillNorms(t *testing.T) {
+	buf := make([]byte, 4*1024)
+	if err := fill(buf, gguf.TypeF32, kindNorm, rand.NewChaCha8([32]byte{2})); err != nil {
+		t.Fatal(err)
+	}
+	vals := make([]float32, 1024)
+	if err := quant.Dequantize(gguf.TypeF32, buf, vals); err != nil {
+		t.Fatal(err)
+	}
+	if mean, std := stats(t, vals); math.Abs(mean-1) > 0.01 || std > 0.05 {
+		t.Errorf("norm mean %.4f std %.4f, want about 1 and small", mean, std)
+	}
+	if err := fill(make([]byte, 18), gguf.TypeQ4_0, kindNorm, rand.NewChaCha8([32]byte{})); err == nil {
+		t.Error("a quantized norm was accepted")
+	}
+	if err := fill(make([]byte, 17), gguf.TypeQ4_0, kindWeight, rand.NewChaCha8([32]byte{})); err == nil {
+		t.Error("a partial block was accepted")
+	}
+	if err := fill(make([]byte, 66), gguf.TypeIQ2_XXS, kindWeight, rand.NewChaCha8([32]byte{})); err == nil {
+		t.Error("IQ2_XXS was accepted")
+	}
+}
+
+func stats(t *testing.T, vals []float32) (mean, std float64) {
+	t.Helper()
+	var s, s2 float64
+	for i, v := range vals {
+		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+			t.Fatalf("value %d is %v", i, v)
+		}
+		s += float64(v)
+		s2 += float64(v) * float64(v)
+	}
+	mean = s / float64(len(vals))
+	return mean, math.Sqrt(s2/float64(len(vals)) - mean*mean)
+}
