@@ -4,7 +4,7 @@ BIN       := $(CURDIR)/bin
 STATICCHECK_VERSION := v0.8.2
 CROSS     := linux/amd64 linux/arm64 android/arm64 darwin/arm64 windows/amd64
 
-.PHONY: all build run test vet staticcheck unit cross tools
+.PHONY: all build run test vet staticcheck unit cross tools llama-lib qemu test-arm64
 
 all: build
 
@@ -14,7 +14,7 @@ build:
 run: build
 	$(BIN)/odbench detect
 
-test: tools vet staticcheck unit cross
+test: tools vet staticcheck unit test-arm64 cross
 
 tools: $(BIN)/staticcheck
 
@@ -27,7 +27,7 @@ vet:
 staticcheck: $(BIN)/staticcheck
 	$(BIN)/staticcheck ./...
 
-unit:
+unit: llama-lib
 	$(GO) test -race -timeout 12m ./...
 
 cross:
@@ -35,3 +35,23 @@ cross:
 		echo "cross-build $$p"; \
 		CGO_ENABLED=0 GOOS=$${p%/*} GOARCH=$${p#*/} $(GO) build -o /dev/null ./... || exit 1; \
 	done
+
+# llama-lib installs the prebuilt llama.cpp library that the llamacpp runner
+# loads (npm @node-llama-cpp/<os>-<arch>@3.22.1 = llama.cpp v0.5.0, the release
+# yzma v1.28.0 speaks) into .cache/llama-lib/, with the file names yzma opens.
+# Idempotent. LLAMA_VARIANT=cuda or vulkan picks a GPU build.
+llama-lib:
+	LLAMA_VARIANT=$(LLAMA_VARIANT) ./scripts/llama-lib.sh
+
+# arm64 tests under qemu-user: once on a CPU with the dot-product extension
+# (QEMU_CPU=max: NEON+SDOT kernels) and once on a Cortex-A53 (no dotprod: the
+# generic Go path older phones run). qemu installs Debian's qemu-user-static
+# when it is missing (idempotent; needs root, as CI has).
+ARM64_TEST_PKGS ?= ./quant/
+
+qemu:
+	@command -v qemu-aarch64-static >/dev/null || (apt-get update && apt-get install -y qemu-user-static)
+
+test-arm64: qemu
+	QEMU_CPU=max GOARCH=arm64 CGO_ENABLED=0 $(GO) test -count=1 -exec qemu-aarch64-static $(ARM64_TEST_PKGS)
+	QEMU_CPU=cortex-a53 GOARCH=arm64 CGO_ENABLED=0 $(GO) test -count=1 -exec qemu-aarch64-static $(ARM64_TEST_PKGS)

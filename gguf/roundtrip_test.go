@@ -155,6 +155,9 @@ func TestRoundTrip(t *testing.T) {
 			t.Errorf("version %d alignment %d data offset %d", f.Version, f.Alignment, f.DataOffset)
 		}
 		st, _ := os.Stat(path)
+		if runtime.GOOS != "windows" && st.Mode().Perm() != 0o644 {
+			t.Errorf("mode %v, want 0644", st.Mode().Perm())
+		}
 		if f.Size != st.Size() {
 			t.Errorf("Size %d, file has %d", f.Size, st.Size())
 		}

@@ -46,6 +46,12 @@ func Create(path string) (*Writer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)
 	}
+	// CreateTemp makes the file private (0600); a model file is not secret.
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		os.Remove(tmp.Name())
+		return nil, fmt.Errorf("create %s: %w", path, err)
+	}
 	w := NewWriter(tmp)
 	w.file, w.path = tmp, path
 	return w, nil

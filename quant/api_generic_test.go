@@ -194,3 +194,36 @@ func TestActivationQuantizersDoNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestDotF32Generic compares DotF32Generic with the float64 dot of the
+// whole dequantized row, on lengths that are and are not multiples of 256.
+func TestDotF32Generic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for _, typ := range allTypes {
+		for _, n := range []int{256, 512 + 256, typ.BlockSize() * 3, 32 * 5} {
+			if n%typ.BlockSize() != 0 {
+				continue
+			}
+			w, x := make([]float32, n), make([]float32, n)
+			for i := range w {
+				w[i], x[i] = float32(rng.NormFloat64()), float32(rng.NormFloat64())
+			}
+			nb, _ := gguf.RowBytes(typ, int64(n))
+			q := make([]byte, nb)
+			if err := Quantize(typ, w, q); err != nil {
+				t.Fatal(err)
+			}
+			if err := Dequantize(typ, q, w); err != nil {
+				t.Fatal(err)
+			}
+			var want, scale float64
+			for i := range w {
+				want += float64(w[i] * x[i])
+				scale += math.Abs(float64(w[i] * x[i]))
+			}
+			if got := DotF32Generic(typ, q, x); math.Abs(float64(got)-want) > 1e-6*scale {
+				t.Errorf("%v n=%d: DotF32Generic = %g, want %g", typ, n, got, want)
+			}
+		}
+	}
+}

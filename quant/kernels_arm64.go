@@ -15,4 +15,20 @@ func dotQ8_0NEON(w, a *byte, nb int) float32
 func dotQ4_KNEON(w, a *byte, nb int) float32
 
 //go:noescape
+func dotQ5_KNEON(w, a *byte, nb int) float32
+
+//go:noescape
 func dotQ6_KNEON(w, a *byte, nb int) float32
+
+// Four-activation kernels for MatMul: the dot products of one weight row
+// of nb blocks with the activation rows at a, a+astride, a+2·astride and
+// a+3·astride go to y[0], y[ystride], y[2·ystride] and y[3·ystride].
+
+//go:noescape
+func dotQ4_0x4NEON(w, a *byte, astride, nb int, y *float32, ystride int)
+
+//go:noescape
+func dotQ8_0x4NEON(w, a *byte, astride, nb int, y *float32, ystride int)
+
+//go:noescape
+func dotQ4_Kx4NEON(w, a *byte, astride, nb int, y *float32, ystride int)

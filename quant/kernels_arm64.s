@@ -23,12 +23,50 @@
 #define SMLAL24(d, n, m) WORD $(0x4E608000|((m)<<16)|((n)<<5)|(d))
 // MLA Vd.4S, Vn.4S, Vm.4S
 #define MLA4(d, n, m) WORD $(0x4EA09400|((m)<<16)|((n)<<5)|(d))
+// FMUL Vd.4S, Vn.4S, Vm.4S
+#define FMUL4(d, n, m) WORD $(0x6E20DC00|((m)<<16)|((n)<<5)|(d))
 // SXTL Vd.8H, Vn.8B and SXTL2 Vd.8H, Vn.16B
 #define SXTL8(d, n) WORD $(0x0F08A400|((n)<<5)|(d))
 #define SXTL28(d, n) WORD $(0x4F08A400|((n)<<5)|(d))
 // SXTL Vd.4S, Vn.4H and SXTL2 Vd.4S, Vn.8H
 #define SXTL4(d, n) WORD $(0x0F10A400|((n)<<5)|(d))
 #define SXTL24(d, n) WORD $(0x4F10A400|((n)<<5)|(d))
+
+// ARGS4 loads the arguments of a four-activation kernel: R0 = w, R5..R8
+// = the four activation rows (a, a+astride, ...), R2 = nb.
+#define ARGS4 \
+	MOVD w+0(FP), R0        \
+	MOVD a+8(FP), R5        \
+	MOVD astride+16(FP), R4 \
+	ADD  R4, R5, R6         \
+	ADD  R4, R6, R7         \
+	ADD  R4, R7, R8         \
+	MOVD nb+24(FP), R2
+
+// STORE4 writes the four float lanes of V30 to y[0], y[ystride],
+// y[2*ystride] and y[3*ystride].
+#define STORE4 \
+	MOVD y+32(FP), R10        \
+	MOVD ystride+40(FP), R11  \
+	LSL  $2, R11              \
+	VMOV V30.S[0], R9         \
+	MOVW R9, (R10)            \
+	ADD  R11, R10             \
+	VMOV V30.S[1], R9         \
+	MOVW R9, (R10)            \
+	ADD  R11, R10             \
+	VMOV V30.S[2], R9         \
+	MOVW R9, (R10)            \
+	ADD  R11, R10             \
+	VMOV V30.S[3], R9         \
+	MOVW R9, (R10)
+
+// SUM4 leaves in V20 the sums of the int32 lanes of V20, V21, V22, V23,
+// one per lane.
+#define SUM4 \
+	VADDP V21.S4, V20.S4, V20.S4 \
+	VADDP V23.S4, V22.S4, V22.S4 \
+	VADDP V22.S4, V20.S4, V20.S4
 
 // SCALE2 reads the f16 scales at (R0) and (R1), advancing both pointers
 // by 2, and leaves their product in every lane of V18.
@@ -99,30 +137,94 @@ q40loop:
 	FMOVS F30, ret+24(FP)
 	RET
 
-// Q4KCHUNK: 64 elements of a Q4_K block: 32 bytes of nibbles at (R15)
-// (low: sub-block 2c, high: 2c+1) with 64 activations at (R14); adds the
-// two sub-block sums times their scales (bytes 2c and 2c+1 of R8) to R16.
-#define Q4KCHUNK(s0, s1) \
+// NIBN loads 32 bytes of nibbles at (R15) (low nibbles: sub-block 2c in
+// V2, V3; high: 2c+1 in V0, V1) and 64 activations at (R14) (V4..V7).
+#define NIBN \
 	VLD1.P 32(R15), [V0.B16, V1.B16]                 \
 	VLD1.P 64(R14), [V4.B16, V5.B16, V6.B16, V7.B16] \
 	VAND   V28.B16, V0.B16, V2.B16                   \
 	VAND   V28.B16, V1.B16, V3.B16                   \
 	VUSHR  $4, V0.B16, V0.B16                        \
-	VUSHR  $4, V1.B16, V1.B16                        \
-	VEOR   V8.B16, V8.B16, V8.B16                    \
-	VEOR   V9.B16, V9.B16, V9.B16                    \
-	SDOT(8, 2, 4)                                    \
-	SDOT(8, 3, 5)                                    \
-	SDOT(9, 0, 6)                                    \
-	SDOT(9, 1, 7)                                    \
-	VADDV  V8.S4, V8                                 \
-	VADDV  V9.S4, V9                                 \
-	VMOV   V8.S[0], R19                              \
-	VMOV   V9.S[0], R20                              \
-	UBFX   $(s0), R8, $8, R21                        \
-	MADDW  R21, R16, R19, R16                        \
-	UBFX   $(s1), R8, $8, R21                        \
+	VUSHR  $4, V1.B16, V1.B16
+
+// KDOT adds the two sub-block dot products of the codes NIBN left, times
+// their scales (bytes at bit offsets s0 and s1 of R8), to R16.
+#define KDOT(s0, s1) \
+	VEOR   V8.B16, V8.B16, V8.B16 \
+	VEOR   V9.B16, V9.B16, V9.B16 \
+	SDOT(8, 2, 4)                 \
+	SDOT(8, 3, 5)                 \
+	SDOT(9, 0, 6)                 \
+	SDOT(9, 1, 7)                 \
+	VADDV  V8.S4, V8              \
+	VADDV  V9.S4, V9              \
+	VMOV   V8.S[0], R19           \
+	VMOV   V9.S[0], R20           \
+	UBFX   $(s0), R8, $8, R21     \
+	MADDW  R21, R16, R19, R16     \
+	UBFX   $(s1), R8, $8, R21     \
 	MADDW  R21, R16, R20, R16
+
+// HIBIT ORs bit k of the qh bytes V10, V11, moved to bit 4, into the codes
+// c0, c1: shift is VSHL $(4-k) for k <= 4 and VUSHR $(k-4) above.
+#define HIBIT(shift, n, c0, c1) \
+	shift $n, V10.B16, V12.B16          \
+	VAND  V27.B16, V12.B16, V12.B16     \
+	VORR  V12.B16, c0.B16, c0.B16 \
+	shift $n, V11.B16, V12.B16          \
+	VAND  V27.B16, V12.B16, V12.B16     \
+	VORR  V12.B16, c1.B16, c1.B16
+
+// KSTART begins a Q4_K/Q5_K block at (R0) with its Q8_K block at (R1):
+// F16 = d*d8, F29 += dmin*d8*mins·bsums, R8 = the eight 6-bit scales,
+// R14 = the activations, R16 = 0.
+#define KSTART \
+	MOVWU (R0), R4                  \
+	VMOV  R4, V16.S[0]              \
+	FCVTL4(16, 16)                  \
+	FMOVS (R1), F17                 \
+	VDUP  V16.S[1], V18.S4          \
+	FMULS F17, F16, F16             \
+	FMULS F17, F18, F18             \
+	MOVWU 4(R0), R5                 \
+	MOVWU 8(R0), R6                 \
+	MOVWU 12(R0), R7                \
+	ANDW  $0x3f3f3f3f, R5, R8       \
+	LSRW  $6, R5, R12               \
+	ANDW  $0x03030303, R12, R12     \
+	LSLW  $4, R12, R12              \
+	ANDW  $0x0f0f0f0f, R7, R13      \
+	ORRW  R13, R12, R9              \
+	ANDW  $0x3f3f3f3f, R6, R10      \
+	LSRW  $6, R6, R12               \
+	ANDW  $0x03030303, R12, R12     \
+	LSLW  $4, R12, R12              \
+	LSRW  $4, R7, R13               \
+	ANDW  $0x0f0f0f0f, R13, R13     \
+	ORRW  R13, R12, R11             \
+	ORR   R9<<32, R8, R8            \
+	ORR   R11<<32, R10, R10         \
+	VMOV   R10, V20.D[0]            \
+	VUXTL  V20.B8, V20.H8           \
+	ADD    $260, R1, R12            \
+	VLD1   (R12), [V21.H8, V22.H8]  \
+	VADDP  V22.H8, V21.H8, V21.H8   \
+	SMULL4(23, 21, 20)              \
+	SMLAL24(23, 21, 20)             \
+	VADDV  V23.S4, V23              \
+	VMOV   V23.S[0], R13            \
+	SCVTFWS R13, F23                \
+	FMADDS F23, F29, F18, F29       \
+	ADD  $4, R1, R14                \
+	MOVW ZR, R16
+
+// KEND adds d*d8 times the block's integer sum to F30 and moves to the
+// next blocks (Q8_K: 292 bytes).
+#define KEND(wbytes) \
+	SCVTFWS R16, F24          \
+	FMADDS  F24, F30, F16, F30 \
+	ADD  $(wbytes), R0        \
+	ADD  $292, R1
 
 // func dotQ4_KNEON(w, a *byte, nb int) float32
 TEXT ·dotQ4_KNEON(SB), NOSPLIT, $0-28
@@ -133,59 +235,55 @@ TEXT ·dotQ4_KNEON(SB), NOSPLIT, $0-28
 	FMOVS $0.0, F29 // sum of dmin*d8*mins·bsums
 	VMOVI $15, V28.B16
 q4kloop:
-	// [d, dmin] * d8
-	MOVWU (R0), R4
-	VMOV  R4, V16.S[0]
-	FCVTL4(16, 16)
-	FMOVS (R1), F17
-	VDUP  V16.S[1], V18.S4
-	FMULS F17, F16, F16
-	FMULS F17, F18, F18
-	// Scales (R8) and mins (R10): 12 bytes of 6-bit values unpacked to 8+8.
-	MOVWU 4(R0), R5
-	MOVWU 8(R0), R6
-	MOVWU 12(R0), R7
-	ANDW  $0x3f3f3f3f, R5, R8
-	LSRW  $6, R5, R12
-	ANDW  $0x03030303, R12, R12
-	LSLW  $4, R12, R12
-	ANDW  $0x0f0f0f0f, R7, R13
-	ORRW  R13, R12, R9
-	ANDW  $0x3f3f3f3f, R6, R10
-	LSRW  $6, R6, R12
-	ANDW  $0x03030303, R12, R12
-	LSLW  $4, R12, R12
-	LSRW  $4, R7, R13
-	ANDW  $0x0f0f0f0f, R13, R13
-	ORRW  R13, R12, R11
-	ORR   R9<<32, R8, R8
-	ORR   R11<<32, R10, R10
-	// mins · (bsums summed in pairs)
-	VMOV   R10, V20.D[0]
-	VUXTL  V20.B8, V20.H8
-	ADD    $260, R1, R12
-	VLD1   (R12), [V21.H8, V22.H8]
-	VADDP  V22.H8, V21.H8, V21.H8
-	SMULL4(23, 21, 20)
-	SMLAL24(23, 21, 20)
-	VADDV  V23.S4, V23
-	VMOV   V23.S[0], R13
-	SCVTFWS R13, F23
-	FMADDS F23, F29, F18, F29
-	// scaled sub-block dots
-	ADD  $16, R0, R15
-	ADD  $4, R1, R14
-	MOVW ZR, R16
-	Q4KCHUNK(0, 8)
-	Q4KCHUNK(16, 24)
-	Q4KCHUNK(32, 40)
-	Q4KCHUNK(48, 56)
-	SCVTFWS R16, F24
-	FMADDS  F24, F30, F16, F30
-	ADD  $144, R0
-	ADD  $292, R1
+	KSTART
+	ADD $16, R0, R15
+	NIBN
+	KDOT(0, 8)
+	NIBN
+	KDOT(16, 24)
+	NIBN
+	KDOT(32, 40)
+	NIBN
+	KDOT(48, 56)
+	KEND(144)
 	SUBS $1, R2
 	BNE  q4kloop
+	FSUBS F29, F30, F30
+	FMOVS F30, ret+24(FP)
+	RET
+
+// func dotQ5_KNEON(w, a *byte, nb int) float32
+TEXT ·dotQ5_KNEON(SB), NOSPLIT, $0-28
+	MOVD w+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD nb+16(FP), R2
+	FMOVS $0.0, F30
+	FMOVS $0.0, F29
+	VMOVI $15, V28.B16
+	VMOVI $16, V27.B16
+q5kloop:
+	KSTART
+	ADD  $16, R0, R15
+	VLD1.P 32(R15), [V10.B16, V11.B16] // qh; R15 moves on to qs
+	NIBN
+	HIBIT(VSHL, 4, V2, V3)
+	HIBIT(VSHL, 3, V0, V1)
+	KDOT(0, 8)
+	NIBN
+	HIBIT(VSHL, 2, V2, V3)
+	HIBIT(VSHL, 1, V0, V1)
+	KDOT(16, 24)
+	NIBN
+	HIBIT(VSHL, 0, V2, V3)
+	HIBIT(VUSHR, 1, V0, V1)
+	KDOT(32, 40)
+	NIBN
+	HIBIT(VUSHR, 2, V2, V3)
+	HIBIT(VUSHR, 3, V0, V1)
+	KDOT(48, 56)
+	KEND(176)
+	SUBS $1, R2
+	BNE  q5kloop
 	FSUBS F29, F30, F30
 	FMOVS F30, ret+24(FP)
 	RET
@@ -289,4 +387,198 @@ q6kloop:
 	SUBS $1, R2
 	BNE  q6kloop
 	FMOVS F18, ret+24(FP)
+	RET
+
+// Four-activation kernels for MatMul: one weight row against the four
+// activation rows at R5..R8, each weight block decoded once.
+
+// Q8ACT adds the int8 dot product of the weight codes (vector registers
+// wlo, whi) with the next 32 activations of the row at Rk to the int32
+// lanes of vector register acc.
+#define Q8ACT(Rk, acc, wlo, whi) \
+	VLD1.P 32(Rk), [V4.B16, V5.B16] \
+	SDOT(acc, wlo, 4)               \
+	SDOT(acc, whi, 5)
+
+// Q8BLOCK4: one block of weight codes (vector registers wlo, whi) with
+// scale V17 (every lane) against the next Q8_0 block of each of the four rows.
+#define Q8BLOCK4(wlo, whi) \
+	MOVHU.P 2(R5), R4          \
+	VMOV    R4, V16.H[0]       \
+	MOVHU.P 2(R6), R4          \
+	VMOV    R4, V16.H[1]       \
+	MOVHU.P 2(R7), R4          \
+	VMOV    R4, V16.H[2]       \
+	MOVHU.P 2(R8), R4          \
+	VMOV    R4, V16.H[3]       \
+	FCVTL4(16, 16)             \
+	FMUL4(16, 16, 17)          \
+	VEOR V20.B16, V20.B16, V20.B16 \
+	VEOR V21.B16, V21.B16, V21.B16 \
+	VEOR V22.B16, V22.B16, V22.B16 \
+	VEOR V23.B16, V23.B16, V23.B16 \
+	Q8ACT(R5, 20, wlo, whi)    \
+	Q8ACT(R6, 21, wlo, whi)    \
+	Q8ACT(R7, 22, wlo, whi)    \
+	Q8ACT(R8, 23, wlo, whi)    \
+	SUM4                       \
+	SCVTF4(20, 20)             \
+	VFMLA V20.S4, V16.S4, V30.S4
+
+// WSCALE puts the f16 scale at (R0) in every lane of V17 and advances R0.
+#define WSCALE \
+	MOVHU.P 2(R0), R4      \
+	VMOV    R4, V17.H[0]   \
+	FCVTL4(17, 17)         \
+	VDUP    V17.S[0], V17.S4
+
+// func dotQ8_0x4NEON(w, a *byte, astride, nb int, y *float32, ystride int)
+TEXT ·dotQ8_0x4NEON(SB), NOSPLIT, $0-48
+	ARGS4
+	VEOR V30.B16, V30.B16, V30.B16
+q8x4loop:
+	WSCALE
+	VLD1.P 32(R0), [V0.B16, V1.B16]
+	Q8BLOCK4(0, 1)
+	SUBS $1, R2
+	BNE  q8x4loop
+	STORE4
+	RET
+
+// func dotQ4_0x4NEON(w, a *byte, astride, nb int, y *float32, ystride int)
+TEXT ·dotQ4_0x4NEON(SB), NOSPLIT, $0-48
+	ARGS4
+	VEOR V30.B16, V30.B16, V30.B16
+	VMOVI $15, V28.B16
+	VMOVI $8, V29.B16
+q40x4loop:
+	WSCALE
+	VLD1.P 16(R0), [V0.B16]
+	VAND  V28.B16, V0.B16, V2.B16
+	VUSHR $4, V0.B16, V3.B16
+	VSUB  V29.B16, V2.B16, V2.B16
+	VSUB  V29.B16, V3.B16, V3.B16
+	Q8BLOCK4(2, 3)
+	SUBS $1, R2
+	BNE  q40x4loop
+	STORE4
+	RET
+
+// KACT: one activation row's share of a Q4_K chunk: codes V2, V3 (sub-block
+// 2c) and V0, V1 (2c+1) against the next 64 activations at Rk, the two
+// sums times the scales in V12 and V13 added to vector register acc.
+#define KACT(Rk, acc) \
+	VLD1.P 64(Rk), [V4.B16, V5.B16, V6.B16, V7.B16] \
+	VEOR   V8.B16, V8.B16, V8.B16 \
+	VEOR   V9.B16, V9.B16, V9.B16 \
+	SDOT(8, 2, 4)                 \
+	SDOT(8, 3, 5)                 \
+	SDOT(9, 0, 6)                 \
+	SDOT(9, 1, 7)                 \
+	MLA4(acc, 8, 12)              \
+	MLA4(acc, 9, 13)
+
+// KCHUNK4: the next 32 bytes of nibbles at (R15), sub-blocks with the
+// scales at bit offsets s0 and s1 of R12, against the four rows.
+#define KCHUNK4(s0, s1) \
+	VLD1.P 32(R15), [V0.B16, V1.B16] \
+	VAND   V28.B16, V0.B16, V2.B16   \
+	VAND   V28.B16, V1.B16, V3.B16   \
+	VUSHR  $4, V0.B16, V0.B16        \
+	VUSHR  $4, V1.B16, V1.B16        \
+	UBFX   $(s0), R12, $8, R9        \
+	VDUP   R9, V12.S4                \
+	UBFX   $(s1), R12, $8, R9        \
+	VDUP   R9, V13.S4                \
+	KACT(R5, 20)                     \
+	KACT(R6, 21)                     \
+	KACT(R7, 22)                     \
+	KACT(R8, 23)
+
+// KMIN sets the int32 lanes of vector register acc to the products of the
+// mins (words of V24) with the bsums of the Q8_K block at Rk summed in
+// pairs; SUM4 then reduces the four rows' products.
+#define KMIN(Rk, acc) \
+	ADD    $260, Rk, R9            \
+	VLD1   (R9), [V25.H8, V26.H8]  \
+	VADDP  V26.H8, V25.H8, V25.H8  \
+	SMULL4(acc, 25, 24)            \
+	SMLAL24(acc, 25, 24)
+
+// func dotQ4_Kx4NEON(w, a *byte, astride, nb int, y *float32, ystride int)
+TEXT ·dotQ4_Kx4NEON(SB), NOSPLIT, $0-48
+	ARGS4
+	VEOR V30.B16, V30.B16, V30.B16
+	VMOVI $15, V28.B16
+q4kx4loop:
+	// [d, dmin] as floats in lanes 0, 1 of V16
+	MOVWU (R0), R4
+	VMOV  R4, V16.S[0]
+	FCVTL4(16, 16)
+	// the four d8 in V18
+	MOVWU (R5), R4
+	VMOV  R4, V18.S[0]
+	MOVWU (R6), R4
+	VMOV  R4, V18.S[1]
+	MOVWU (R7), R4
+	VMOV  R4, V18.S[2]
+	MOVWU (R8), R4
+	VMOV  R4, V18.S[3]
+	VDUP  V16.S[1], V17.S4
+	VDUP  V16.S[0], V16.S4
+	FMUL4(16, 16, 18) // d*d8
+	FMUL4(17, 17, 18) // dmin*d8
+	// scales (R8 is an activation row here: use R12) and mins (R13)
+	MOVWU 4(R0), R9
+	MOVWU 8(R0), R10
+	MOVWU 12(R0), R11
+	ANDW  $0x3f3f3f3f, R9, R12
+	LSRW  $6, R9, R14
+	ANDW  $0x03030303, R14, R14
+	LSLW  $4, R14, R14
+	ANDW  $0x0f0f0f0f, R11, R15
+	ORRW  R15, R14, R14
+	ORR   R14<<32, R12, R12
+	ANDW  $0x3f3f3f3f, R10, R13
+	LSRW  $6, R10, R14
+	ANDW  $0x03030303, R14, R14
+	LSLW  $4, R14, R14
+	LSRW  $4, R11, R15
+	ANDW  $0x0f0f0f0f, R15, R15
+	ORRW  R15, R14, R14
+	ORR   R14<<32, R13, R13
+	VMOV  R13, V24.D[0]
+	VUXTL V24.B8, V24.H8
+	KMIN(R5, 20)
+	KMIN(R6, 21)
+	KMIN(R7, 22)
+	KMIN(R8, 23)
+	SUM4
+	SCVTF4(20, 20)
+	VFMLS V20.S4, V17.S4, V30.S4
+	// scaled sub-block dots
+	ADD  $4, R5
+	ADD  $4, R6
+	ADD  $4, R7
+	ADD  $4, R8
+	ADD  $16, R0, R15
+	VEOR V20.B16, V20.B16, V20.B16
+	VEOR V21.B16, V21.B16, V21.B16
+	VEOR V22.B16, V22.B16, V22.B16
+	VEOR V23.B16, V23.B16, V23.B16
+	KCHUNK4(0, 8)
+	KCHUNK4(16, 24)
+	KCHUNK4(32, 40)
+	KCHUNK4(48, 56)
+	SUM4
+	SCVTF4(20, 20)
+	VFMLA V20.S4, V16.S4, V30.S4
+	ADD  $144, R0
+	ADD  $(292-4-256), R5
+	ADD  $(292-4-256), R6
+	ADD  $(292-4-256), R7
+	ADD  $(292-4-256), R8
+	SUBS $1, R2
+	BNE  q4kx4loop
+	STORE4
 	RET

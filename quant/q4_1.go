@@ -1,5 +1,7 @@
 package quant
 
+import "math"
+
 // Q4_1 block (20 bytes, 32 elements): d f16 at 0, m f16 at 2, qs[16] at 4;
 // nibbles ordered as in Q4_0; the value is q·d + m.
 
@@ -32,7 +34,7 @@ func quantizeRowQ4_1(x []float32, y []byte) {
 // minMax returns the smallest and largest element the way ggml's legacy
 // quantizers find them (starting from ±FLT_MAX).
 func minMax(x []float32) (lo, hi float32) {
-	lo, hi = maxFloat32, -maxFloat32
+	lo, hi = math.MaxFloat32, -math.MaxFloat32
 	for _, v := range x {
 		if v < lo {
 			lo = v
@@ -43,8 +45,6 @@ func minMax(x []float32) (lo, hi float32) {
 	}
 	return lo, hi
 }
-
-const maxFloat32 = float32(3.40282346638528859811704183484516925440e+38)
 
 func dequantizeRowQ4_1(y []byte, x []float32) {
 	for i := range len(x) / qk0 {

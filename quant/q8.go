@@ -35,7 +35,10 @@ func quantizeQ8Block(x *[qk0]float32, qs []byte) (d float32, sum int32) {
 	}
 	qs = qs[:qk0]
 	for j, v := range x {
-		q := int8(truncInt32(float32(math.Round(float64(float32(v * id))))))
+		// roundf: halves away from zero. In float64 the addition of ±0.5
+		// to a float32 value is exact, so truncation gives roundf's result.
+		f := float64(float32(v * id))
+		q := int8(truncInt32f64(f + math.Copysign(0.5, f)))
 		qs[j] = uint8(q)
 		sum += int32(q)
 	}
@@ -135,11 +138,21 @@ func dotQ8_0Q8_0(w, a []byte, n int) float32 {
 	for i := range n / qk0 {
 		wb := (*[bytesQ8_0]byte)(w[i*bytesQ8_0:])
 		ab := (*[bytesQ8_0]byte)(a[i*bytesQ8_0:])
-		var s int32
-		for j := 2; j < bytesQ8_0; j++ {
-			s += int32(int8(wb[j])) * int32(int8(ab[j]))
-		}
+		s := dot32((*[qk0]byte)(wb[2:]), (*[qk0]byte)(ab[2:]))
 		sum += float32(float32(s) * (loadF16(wb[:]) * loadF16(ab[:])))
 	}
 	return sum
+}
+
+// dot32 returns Σ int8(x[i])·int8(y[i]) over 32 bytes, with four
+// accumulators so that the loop keeps them in registers.
+func dot32(x, y *[qk0]byte) int32 {
+	var s0, s1, s2, s3 int32
+	for i := 0; i < qk0; i += 4 {
+		s0 += int32(int8(x[i])) * int32(int8(y[i]))
+		s1 += int32(int8(x[i+1])) * int32(int8(y[i+1]))
+		s2 += int32(int8(x[i+2])) * int32(int8(y[i+2]))
+		s3 += int32(int8(x[i+3])) * int32(int8(y[i+3]))
+	}
+	return s0 + s1 + s2 + s3
 }

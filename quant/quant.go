@@ -149,3 +149,32 @@ func VecDotGeneric(t gguf.Type, w, act []byte, n int) float32 {
 	}
 	return f.dot(w[:wb], act[:ab], n)
 }
+
+// DotF32Generic returns the dot product of a weight row w of type t with
+// the float32 activations x (len(x) elements), dequantizing w one block at
+// a time on the stack and summing the float32 products in float64. It is
+// the reference for kernels that keep activations in float32 instead of
+// quantizing them. Like VecDotGeneric it panics on an unsupported type, a
+// length that is not a whole number of blocks or a short w.
+func DotF32Generic(t gguf.Type, w []byte, x []float32) float32 {
+	f, err := lookup(t)
+	if err != nil {
+		panic("quant: DotF32Generic: " + err.Error())
+	}
+	wb, err := rowBytes(t, len(x))
+	if err != nil || len(w) < wb {
+		panic(fmt.Sprintf("quant: DotF32Generic %v: %d elements need %d weight bytes, have %d", t, len(x), wb, len(w)))
+	}
+	// Chunks of up to 256 elements: a whole number of blocks of every type.
+	var buf [qkK]float32
+	bs, bb := t.BlockSize(), t.BlockBytes()
+	var s float64
+	for i := 0; i < len(x); i += qkK {
+		xs := x[i:min(i+qkK, len(x))]
+		f.dequantize(w[i/bs*bb:(i+len(xs))/bs*bb], buf[:len(xs)])
+		for j, v := range xs {
+			s += float64(buf[j] * v)
+		}
+	}
+	return float32(s)
+}

@@ -2,7 +2,12 @@ package quant
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -88,4 +93,56 @@ func firstDiff(a, b []byte) int {
 		}
 	}
 	return len(a)
+}
+
+// TestVectorsDigest quantizes and dequantizes vectorfile.DigestRows for
+// every type and compares SHA-256 digests of the output with the ones
+// vectorgen recorded from llama.cpp's library for the same rows: many more
+// rows than the .bin files could hold, which is what catches rare rounding
+// differences such as a fused multiply-add.
+func TestVectorsDigest(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "vectors", "digests.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[gguf.Type]bool{}
+	for line := range strings.Lines(string(data)) {
+		var name, wantQ, wantD string
+		var count int
+		if _, err := fmt.Sscan(line, &name, &count, &wantQ, &wantD); err != nil {
+			t.Fatalf("digests.txt: line %q: %v", line, err)
+		}
+		typ, err := gguf.ParseType(name)
+		if err != nil {
+			t.Fatalf("digests.txt: %v", err)
+		}
+		seen[typ] = true
+		hq, hd := sha256.New(), sha256.New()
+		for _, x := range vectorfile.DigestRows(uint32(typ), count) {
+			nb, _ := gguf.RowBytes(typ, int64(len(x)))
+			q := make([]byte, nb)
+			if err := Quantize(typ, x, q); err != nil {
+				t.Fatal(err)
+			}
+			hq.Write(q)
+			d := make([]float32, len(x))
+			if err := Dequantize(typ, q, d); err != nil {
+				t.Fatal(err)
+			}
+			for _, v := range d {
+				hd.Write(binary.LittleEndian.AppendUint32(nil, math.Float32bits(v)))
+			}
+		}
+		if got := hex.EncodeToString(hq.Sum(nil)); got != wantQ {
+			t.Errorf("%v: quantized bytes of %d rows differ from llama.cpp's (digest %s, want %s)", typ, count, got, wantQ)
+		}
+		if got := hex.EncodeToString(hd.Sum(nil)); wantD != "-" && got != wantD {
+			t.Errorf("%v: dequantized floats of %d rows differ from llama.cpp's", typ, count)
+		}
+	}
+	for _, typ := range vectorTypes {
+		if !seen[typ] {
+			t.Errorf("digests.txt has no line for %v", typ)
+		}
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 
 	"github.com/odbench/odbench/gguf"
 	"github.com/odbench/odbench/quant"
@@ -146,35 +147,61 @@ func fill(buf []byte, t gguf.Type, kind valueKind, rng *rand.ChaCha8) error {
 		}
 		return nil
 	}
-	var width int
-	switch t {
-	case gguf.TypeF32:
-		width = 4
-	case gguf.TypeF16, gguf.TypeBF16:
-		width = 2
-	default:
-		return fmt.Errorf("synth cannot write %v tensors", t)
-	}
-	if len(buf)%width != 0 {
-		return fmt.Errorf("%d bytes is not a whole number of %v elements", len(buf), t)
-	}
-	// Uniform in [-a, a] has std a/√3.
-	a := weightStd * math.Sqrt(3)
-	center := 0.0
+	// Uniform in [center-a, center+a]; weights have std a/√3 = weightStd.
+	a, center := weightStd*math.Sqrt(3), 0.0
 	if kind == kindNorm {
 		a, center = 0.05, 1
 	}
-	for off := 0; off < len(buf); off += width {
-		u := float64(rng.Uint64()>>11)/(1<<53)*2 - 1
-		v := float32(center + a*u)
-		switch t {
-		case gguf.TypeF32:
-			binary.LittleEndian.PutUint32(buf[off:], math.Float32bits(v))
-		case gguf.TypeF16:
-			putF16(buf, off, quant.FP32ToFP16(v))
-		case gguf.TypeBF16:
-			putF16(buf, off, quant.FP32ToBF16(v))
+	switch t {
+	case gguf.TypeF32:
+		if len(buf)%4 != 0 {
+			return fmt.Errorf("%d bytes is not a whole number of F32 elements", len(buf))
 		}
+		for off := 0; off < len(buf); off += 4 {
+			u := float64(rng.Uint64()>>40)/(1<<24)*2 - 1
+			binary.LittleEndian.PutUint32(buf[off:], math.Float32bits(float32(center+a*u)))
+		}
+		return nil
+	case gguf.TypeF16, gguf.TypeBF16:
+		if len(buf)%8 != 0 {
+			return fmt.Errorf("%d bytes is not a whole number of 4-element %v groups", len(buf), t)
+		}
+		tab := halfTable(t, kind, center, a)
+		for off := 0; off < len(buf); off += 8 {
+			r := rng.Uint64()
+			for k := 0; k < 4; k++ {
+				putF16(buf, off+2*k, tab[uint16(r>>(16*k))])
+			}
+		}
+		return nil
 	}
-	return nil
+	return fmt.Errorf("synth cannot write %v tensors", t)
+}
+
+// halfKey identifies a table of half-precision values.
+type halfKey struct {
+	t    gguf.Type
+	kind valueKind
+}
+
+var halfTables sync.Map // halfKey → *[1 << 16]uint16
+
+// halfTable returns 65536 F16 or BF16 values spread evenly over
+// [center-a, center+a], so that one random 16-bit index draws a uniform
+// value without a conversion per element.
+func halfTable(t gguf.Type, kind valueKind, center, a float64) *[1 << 16]uint16 {
+	key := halfKey{t, kind}
+	if tab, ok := halfTables.Load(key); ok {
+		return tab.(*[1 << 16]uint16)
+	}
+	conv := quant.FP32ToFP16
+	if t == gguf.TypeBF16 {
+		conv = quant.FP32ToBF16
+	}
+	tab := new([1 << 16]uint16)
+	for i := range tab {
+		tab[i] = conv(float32(center + a*((float64(i)+0.5)/(1<<16)*2-1)))
+	}
+	got, _ := halfTables.LoadOrStore(key, tab)
+	return got.(*[1 << 16]uint16)
 }

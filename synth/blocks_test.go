@@ -77,3 +77,22 @@ func stats(t *testing.T, vals []float32) (mean, std float64) {
 	mean = s / float64(len(vals))
 	return mean, math.Sqrt(s2/float64(len(vals)) - mean*mean)
 }
+
+// BenchmarkFill measures block generation, the CPU part of synth, in bytes/s:
+// go test -run XX -bench Fill -benchtime 20x ./synth
+func BenchmarkFill(b *testing.B) {
+	for _, typ := range []gguf.Type{gguf.TypeQ4_K, gguf.TypeQ6_K, gguf.TypeQ8_0, gguf.TypeF16} {
+		b.Run(typ.String(), func(b *testing.B) {
+			n := int64(1 << 20) // elements
+			nb, _ := gguf.RowBytes(typ, n)
+			buf := make([]byte, nb)
+			rng := rand.NewChaCha8([32]byte{})
+			b.SetBytes(nb)
+			for b.Loop() {
+				if err := fill(buf, typ, kindWeight, rng); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -6,7 +6,7 @@ package tokenizer
 // segment left by the previous stage again. llama.cpp runs the GPT-2 and
 // Llama 3 patterns through hand-written scanners and the others through
 // std::regex on a text whose code points are collapsed to their category; the
-// matchers here are hand-written equivalents of both (preTokenize_test.go
+// matchers here are hand-written equivalents of both (pretokenize_test.go
 // checks them against dlclark/regexp2 running the original patterns).
 
 // cptText is a text decoded into code points with their class bits.
@@ -179,25 +179,22 @@ func gpt2Match(t *cptText, pos, end int) int {
 	if t.cpts[pos] == ' ' {
 		p++
 	}
-	if p < end {
-		f := t.flags[p]
-		var class uint8
-		switch {
-		case f&flagLetter != 0:
-			class = flagLetter
-		case f&flagNumber != 0:
-			class = flagNumber
-		case f&flagWhitespace == 0:
-			class = 0
-		default:
-			return whitespaceRun(t, pos, end, false)
-		}
-		for p < end && (class != 0 && t.flags[p]&class != 0 || class == 0 && t.flags[p]&wsLetterNumber == 0) {
-			p++
-		}
-		return p - pos
+	if p >= end || t.flags[p]&flagWhitespace != 0 {
+		return whitespaceRun(t, pos, end, false)
 	}
-	return whitespaceRun(t, pos, end, false)
+	// The first character after the optional space picks the alternative:
+	// a run of letters, of numbers, or of anything else but whitespace.
+	in := func(f uint8) bool { return f&wsLetterNumber == 0 }
+	switch f := t.flags[p]; {
+	case f&flagLetter != 0:
+		in = func(f uint8) bool { return f&flagLetter != 0 }
+	case f&flagNumber != 0:
+		in = func(f uint8) bool { return f&flagNumber != 0 }
+	}
+	for p < end && in(t.flags[p]) {
+		p++
+	}
+	return p - pos
 }
 
 // numberMatch matches \p{N}.
@@ -245,13 +242,12 @@ func digits3Match(t *cptText, pos, end int) int {
 	return 3
 }
 
-// preTokenizers maps the tokenizer.ggml.pre values that odbench supports to
-// their stages, with the flags that llama.cpp sets beside them.
+// preSpec is a pre-tokenizer with the flags that llama.cpp sets beside it.
 type preSpec struct {
-	stages        preTokenizer
-	ignoreMerges  bool // a word found whole in the vocabulary is one token
-	addBOS        bool // default of tokenizer.ggml.add_bos_token
-	cleanSpaces   bool // detokenization removes the space before , . ? ! and some contractions
+	stages       preTokenizer
+	ignoreMerges bool // a word found whole in the vocabulary is one token
+	addBOS       bool // default of tokenizer.ggml.add_bos_token
+	cleanSpaces  bool // detokenization removes the space before , . ? ! and some contractions
 }
 
 var (
@@ -262,6 +258,8 @@ var (
 	defaultSpec = preSpec{preTokenizer{punctRunMatch, gpt2Match, numberRunMatch, digits3Match}, false, false, true}
 )
 
+// preTokenizers maps the tokenizer.ggml.pre values that odbench supports to
+// their specs; an absent value means "default", as in llama.cpp.
 var preTokenizers = map[string]preSpec{
 	"":          defaultSpec,
 	"default":   defaultSpec,

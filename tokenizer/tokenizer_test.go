@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/odbench/odbench/gguf"
 )
 
 // edgeCases are texts where tokenizers tend to differ.
@@ -26,6 +28,7 @@ var edgeCases = []string{
 	"!!!", "...", "—–", "«quotes»", "`code` {x: [1, 2]}", "func main() {\n\tfmt.Println(\"hi\")\n}\n",
 	"$+<=>^~|", "a$b+c", "email@example.com", "http://x.y/z?q=1&r=2",
 	"<|begin_of_text|>Hello", "<|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>", "<|eot_id|>",
+	"<|im_start|> user \n hi <|im_end|>\n <|endoftext|>  x", "<s> \t</s>  \n",
 	"text <|eot_id|> more", "<s>hi</s>", "<|im_start|>user\nhi<|im_end|>", "<tool_call>x</tool_call>", "<unk>",
 	"\xff\xfe", "\xe2\x82", "a\xc3", "\xed\xa0\x80", "\xc0\xaf", "ok\x80ok",
 	strings.Repeat("a", 300), strings.Repeat("ab ", 50),
@@ -65,10 +68,29 @@ var testVocabs = []struct {
 }{
 	{"llama3", llama3Vocab, true},
 	{"spm", spmVocab, true},
+	{"spm-phi3", spmVariant(func(v *vocab) { v.name = "Phi-3 mini" }), false},
+	{"spm-bare", spmVariant(func(v *vocab) {
+		v.extra = func(w *gguf.Writer) {
+			w.SetBool("tokenizer.ggml.add_space_prefix", false)
+			w.SetBool("tokenizer.ggml.add_bos_token", false)
+			w.SetBool("tokenizer.ggml.add_eos_token", true)
+		}
+	}), false},
 	{"qwen2", withPre("qwen2"), false},
 	{"smollm", withPre("smollm"), false},
 	{"gpt-2", withPre("gpt-2"), false},
 	{"default", withPre("default"), false},
+}
+
+// spmVariant is the SPM vocabulary with some change: Phi-3's name, which
+// makes llama.cpp strip whitespace after special tokens, or Gemma's flags
+// (no space prefix) with EOS instead of BOS.
+func spmVariant(edit func(*vocab)) func(testing.TB) vocab {
+	return func(t testing.TB) vocab {
+		v := spmVocab(t)
+		edit(&v)
+		return v
+	}
 }
 
 // withPre is the Llama 3 vocabulary under another pre-tokenizer.

@@ -2,6 +2,7 @@ package tokenizer
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -84,6 +85,7 @@ func sharedFile(t testing.TB, name string) string {
 
 // vocab is a tokenizer vocabulary on its way into a GGUF file.
 type vocab struct {
+	name       string // general.name; llama.cpp keys some token attributes on it
 	model, pre string
 	tokens     []string
 	scores     []float32
@@ -103,7 +105,7 @@ func writeGGUF(t testing.TB, dir string, v vocab) string {
 		t.Fatal(err)
 	}
 	w.SetString("general.architecture", "llama")
-	w.SetString("general.name", "odbench tokenizer test")
+	w.SetString("general.name", cmp.Or(v.name, "odbench tokenizer test"))
 	for k, n := range map[string]uint32{"context_length": 4096, "embedding_length": 64, "block_count": 1,
 		"feed_forward_length": 128, "attention.head_count": 4, "attention.head_count_kv": 4, "rope.dimension_count": 16} {
 		w.SetUint32("llama."+k, n)
@@ -260,7 +262,7 @@ func trainSPM(text string, nMerges int) []spmPiece {
 		pieces = append(pieces, spmPiece{fmt.Sprintf("<0x%02X>", b), 0, typeByte})
 	}
 	pieces = append(pieces, spmPiece{"<|im_start|>", 0, typeControl}, spmPiece{"<|im_end|>", 0, typeControl},
-		spmPiece{"<tool_call>", 0, typeUserDefined})
+		spmPiece{"<|endoftext|>", 0, typeControl}, spmPiece{"<tool_call>", 0, typeUserDefined})
 
 	freq := map[string]int{}
 	for _, w := range strings.Fields(text) {
@@ -330,7 +332,9 @@ func trainSPM(text string, nMerges int) []spmPiece {
 	for c := range chars {
 		cs = append(cs, c)
 	}
-	sort.Slice(cs, func(i, j int) bool { return chars[cs[i]] > chars[cs[j]] || chars[cs[i]] == chars[cs[j]] && cs[i] < cs[j] })
+	sort.Slice(cs, func(i, j int) bool {
+		return chars[cs[i]] > chars[cs[j]] || chars[cs[i]] == chars[cs[j]] && cs[i] < cs[j]
+	})
 	for i, c := range cs {
 		if !seen[c] {
 			seen[c] = true

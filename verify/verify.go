@@ -7,10 +7,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strings"
 
+	"github.com/odbench/odbench/results"
 	"github.com/odbench/odbench/runners"
 )
 
@@ -72,6 +74,10 @@ type Greedy struct {
 
 // Report is the outcome of Run.
 type Report struct {
+	Schema       string        `json:"schema"`    // results.Schema("verify")
+	Model        string        `json:"model"`     // the file compared, as the caller names it
+	Tested       string        `json:"tested"`    // runner name of the engine under test
+	Reference    string        `json:"reference"` // runner name of the reference
 	Tokenization *Tokenization `json:"tokenization,omitempty"`
 	Logits       Logits        `json:"logits"`
 	Greedy       Greedy        `json:"greedy"`
@@ -94,7 +100,7 @@ func Run(ctx context.Context, tested, ref runners.Model, o Options) (Report, err
 	if o.ChunkBytes <= 0 {
 		o.ChunkBytes = 4096
 	}
-	rep := Report{Thresholds: o.Thresholds}
+	rep := Report{Schema: results.Schema("verify"), Thresholds: o.Thresholds}
 	if o.Text != "" {
 		tk, err := compareTokens(tested, ref, o.Text, o.ChunkBytes)
 		if err != nil {
@@ -331,4 +337,34 @@ func Argmax(x []float32) int {
 		}
 	}
 	return best
+}
+
+func verdict(pass bool) string {
+	if pass {
+		return "PASS"
+	}
+	return "FAIL"
+}
+
+// WriteText prints one line per check with its verdict and figures, then
+// the overall verdict.
+func (r Report) WriteText(w io.Writer) error {
+	th := r.Thresholds
+	var b strings.Builder
+	fmt.Fprintf(&b, "odbench verify: %s: %s against %s\n", r.Model, r.Tested, r.Reference)
+	if tk := r.Tokenization; tk != nil {
+		fmt.Fprintf(&b, "%-13s %s  %d tokens in %d chunks, %d chunks differ", "tokenization", verdict(tk.Pass), tk.Tokens, tk.Chunks, tk.MismatchChunks)
+		if tk.Example != "" {
+			fmt.Fprintf(&b, "; first: %s", tk.Example)
+		}
+		b.WriteString("\n")
+	}
+	l := r.Logits
+	fmt.Fprintf(&b, "%-13s %s  %d positions: top-1 agreement %.1f%% (need %.1f%%), mean KL %.2e (need ≤ %.0e), max KL %.2e, max |Δlogit| %.3g, batched prompt max |Δlogit| %.3g\n",
+		"logits", verdict(l.Pass), l.Positions, 100*l.Top1, 100*th.MinTop1, l.MeanKL, th.MaxMeanKL, l.MaxKL, l.MaxAbsDiff, l.BatchMaxAbsDiff)
+	g := r.Greedy
+	fmt.Fprintf(&b, "%-13s %s  %d of %d greedy tokens identical\n", "greedy", verdict(g.Pass), g.Identical, g.Want)
+	fmt.Fprintf(&b, "%-13s %s\n", "verdict", verdict(r.Pass))
+	_, err := io.WriteString(w, b.String())
+	return err
 }

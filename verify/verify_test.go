@@ -107,7 +107,6 @@ func TestAgainstLlamaCpp(t *testing.T) {
 			t.Run(arch+"/"+tt.name, func(t *testing.T) {
 				s := nativetest.Default(arch, tt.t)
 				s.Mix = tt.mix
-				s.Tied = arch == "gemma3"
 				path := writeModel(t, s)
 				nat := load(t, native.Runner{}, path)
 				ref := load(t, llamacpp.Runner{}, path)

@@ -41,7 +41,7 @@ type Options struct {
 	AvailableBytes uint64
 	// BufferBytes overrides the buffer size when not 0.
 	BufferBytes uint64
-	// Duration is the time spent on each of the eight figures; 0 means 350 ms.
+	// Duration is the time spent on each of the eight figures; 0 means 500 ms.
 	Duration time.Duration
 	// Generic forces the pure-Go kernels.
 	Generic bool
@@ -78,7 +78,7 @@ func Run(ctx context.Context, o Options) (results.Calibration, error) {
 	}
 	dur := o.Duration
 	if dur <= 0 {
-		dur = 350 * time.Millisecond
+		dur = 500 * time.Millisecond
 	}
 	words := int(o.BufferSize()/8) / (blockWords * threads) * (blockWords * threads)
 	if words == 0 {

@@ -3,6 +3,7 @@ package calibrate
 import (
 	"context"
 	"errors"
+	"fmt"
 	"runtime"
 	"sync"
 	"testing"
@@ -118,5 +119,34 @@ func BenchmarkReadKernel(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		parallel(n, func(i int) { sums[i] ^= native.read(split(buf, n, i)) })
+	}
+}
+
+// BenchmarkFMA measures the FP32 FMA kernel with one thread and with one
+// thread per CPU, reporting GFLOP/s.
+func BenchmarkFMA(b *testing.B) {
+	for _, n := range []int{1, runtime.NumCPU()} {
+		b.Run(fmt.Sprintf("threads=%d", n), func(b *testing.B) {
+			const iters = 1 << 20
+			start := time.Now()
+			for b.Loop() {
+				parallel(n, func(int) { var acc [fmaLanes]float32; native.fma(&acc, 0.5, 0.25, iters) })
+			}
+			b.ReportMetric(float64(b.N)*float64(n*iters*flopsPerFMAIter)/time.Since(start).Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
+
+// BenchmarkDot measures the int8 dot-product kernel, reporting GOP/s.
+func BenchmarkDot(b *testing.B) {
+	for _, n := range []int{1, runtime.NumCPU()} {
+		b.Run(fmt.Sprintf("threads=%d", n), func(b *testing.B) {
+			const iters = 1 << 20
+			start := time.Now()
+			for b.Loop() {
+				parallel(n, func(int) { var acc [dotLanes]int32; native.dot(&acc, &dotA, &dotB, iters) })
+			}
+			b.ReportMetric(float64(b.N)*float64(n*iters*opsPerDotIter)/time.Since(start).Seconds()/1e9, "GOP/s")
+		})
 	}
 }

@@ -3,7 +3,6 @@ package models
 import (
 	"fmt"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/odbench/odbench/gguf"
@@ -86,21 +85,4 @@ func FromGGUF(f *gguf.File) (Model, error) {
 		return Model{}, fmt.Errorf("%s: %w", f.Path, err)
 	}
 	return m, nil
-}
-
-// LayerOf returns N for a tensor named "blk.N.*", or -1.
-func LayerOf(name string) int {
-	rest, ok := strings.CutPrefix(name, "blk.")
-	if !ok {
-		return -1
-	}
-	num, _, ok := strings.Cut(rest, ".")
-	if !ok {
-		return -1
-	}
-	n, err := strconv.Atoi(num)
-	if err != nil || n < 0 {
-		return -1
-	}
-	return n
 }

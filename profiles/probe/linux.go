@@ -102,6 +102,11 @@ func (p *prober) hypervisor() string {
 	if t, err := p.readString("/sys/hypervisor/type"); err == nil && t != "" {
 		return t
 	}
+	if p.live {
+		if name := liveHypervisor(); name != "" {
+			return name
+		}
+	}
 	vendor, _ := p.readString("/sys/class/dmi/id/sys_vendor")
 	product, _ := p.readString("/sys/class/dmi/id/product_name")
 	for _, hv := range hypervisors {

@@ -36,6 +36,9 @@ func (p *prober) linuxCPU(ctx context.Context, c *results.CPUInfo, props map[str
 	case len(infos) > 0:
 		c.Vendor = vendorName(infos[0].VendorID)
 		c.Model = modelSummary(infos)
+		if c.Model == "" {
+			p.warnf("CPU model unknown: /proc/cpuinfo names none")
+		}
 		c.LogicalCores = len(infos)
 		var flags []string
 		for _, in := range infos {
@@ -111,15 +114,20 @@ func vendorName(id string) string {
 }
 
 // modelSummary names the CPU model, counting the cores of each kind when
-// they differ ("4× Cortex-A76 + 4× Cortex-A55").
+// they differ ("4× Cortex-A76 + 4× Cortex-A55"). Arm cores whose part
+// number has no known name are named by it ("CPU part 0xd4f").
 func modelSummary(infos []cpu.InfoStat) string {
 	var names []string
 	count := map[string]int{}
 	for _, in := range infos {
-		if count[in.ModelName] == 0 {
-			names = append(names, in.ModelName)
+		name := in.ModelName
+		if (name == "" || name == "Undefined") && in.Model != "" {
+			name = "CPU part " + in.Model
 		}
-		count[in.ModelName]++
+		if count[name] == 0 {
+			names = append(names, name)
+		}
+		count[name]++
 	}
 	if len(names) == 1 {
 		return names[0]

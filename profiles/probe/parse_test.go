@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/shirou/gopsutil/v4/cpu"
 )
 
 func TestParseCPUList(t *testing.T) {
@@ -158,6 +160,22 @@ func TestCanonicalFeatures(t *testing.T) {
 	} {
 		if got := canonicalFeatures(tt.names); !slices.Equal(got, tt.want) {
 			t.Errorf("canonicalFeatures(%v) = %v, want %v", tt.names, got, tt.want)
+		}
+	}
+}
+
+func TestModelSummary(t *testing.T) {
+	for _, tt := range []struct {
+		infos []cpu.InfoStat
+		want  string
+	}{
+		{[]cpu.InfoStat{{ModelName: "AMD EPYC"}, {ModelName: "AMD EPYC"}}, "AMD EPYC"},
+		{[]cpu.InfoStat{{ModelName: "Cortex-A55"}, {ModelName: "Cortex-A76"}, {ModelName: "Cortex-A76"}}, "2× Cortex-A76 + 1× Cortex-A55"},
+		{[]cpu.InfoStat{{ModelName: "Undefined", Model: "0xd4f"}, {ModelName: "Cortex-A520"}}, "1× CPU part 0xd4f + 1× Cortex-A520"},
+		{[]cpu.InfoStat{{}}, ""},
+	} {
+		if got := modelSummary(tt.infos); got != tt.want {
+			t.Errorf("modelSummary = %q, want %q", got, tt.want)
 		}
 	}
 }

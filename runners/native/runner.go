@@ -20,13 +20,12 @@ func (Runner) Name() string { return "native" }
 
 // Load opens the GGUF file at path. Options used: Threads (0: all CPUs),
 // CtxSize (0: min(4096, training context)), UBatchSize (tokens per forward
-// pass, 0: 512), KVType ("f16" or "q8_0"), Seed. GPU layers are refused.
+// pass, 0: 512), KVType ("f16" or "q8_0"). The engine runs on the CPU:
+// GPULayers is ignored, as a CPU-only llama.cpp build ignores -ngl, and
+// GPULayers() reports that no layer was offloaded.
 func (Runner) Load(ctx context.Context, path string, opts runners.Options) (runners.Model, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
-	}
-	if opts.GPULayers != 0 {
-		return nil, fmt.Errorf("GPU offload (-ngl %d): %w: the native engine runs on the CPU", opts.GPULayers, runners.ErrUnsupported)
 	}
 	e, err := Open(path, opts)
 	if err != nil {
@@ -52,7 +51,11 @@ var (
 	_ runners.Model          = (*model)(nil)
 	_ runners.LogitsReader   = (*model)(nil)
 	_ runners.MemoryReporter = (*model)(nil)
+	_ runners.GPUOffloader   = (*model)(nil)
 )
+
+// GPULayers returns 0: every layer runs on the CPU.
+func (m *model) GPULayers() int { return 0 }
 
 func (m *model) describe(opts runners.Options) runners.ModelInfo {
 	f, c := m.file, m.cfg

@@ -44,3 +44,17 @@ func RandomRow(rng *rand.Rand, n int) []float32 {
 	}
 	return x
 }
+
+// DigestRows returns the count rows (256 or 512 elements each) of the
+// digest vectors of ggml type id t.
+func DigestRows(t uint32, count int) [][]float32 {
+	rng := rand.New(rand.NewPCG(uint64(t), 0x646967))
+	rows := make([][]float32, count)
+	for i := range rows {
+		rows[i] = RandomRow(rng, 256*(1+rng.IntN(2)))
+	}
+	return rows
+}
+
+// DigestCount is the number of rows per type in the digest vectors.
+const DigestCount = 300

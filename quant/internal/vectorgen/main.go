@@ -16,6 +16,9 @@ package main
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"flag"
 	"fmt"
 	"math"
@@ -125,6 +128,7 @@ func write(lib, out string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
+	var digests bytes.Buffer
 	for _, lf := range fs {
 		tg := lf
 		f := &vectorfile.File{Type: uint32(tg.t)}
@@ -139,8 +143,41 @@ func write(lib, out string) error {
 			return err
 		}
 		fmt.Printf("%s: %d rows\n", path, len(f.Rows))
+		line, err := digest(lf)
+		if err != nil {
+			return err
+		}
+		digests.WriteString(line)
 	}
+	path := filepath.Join(out, "digests.txt")
+	if err := os.WriteFile(path, digests.Bytes(), 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("%s: %d types\n", path, len(fs))
 	return nil
+}
+
+// digest returns the line of digests.txt for one type: the type name, the
+// row count, the SHA-256 of the library's quantized bytes of all
+// vectorfile.DigestRows and the SHA-256 of its dequantized floats (as
+// little-endian bits), or "-" when the library has no dequantizer.
+func digest(lf libFuncs) (string, error) {
+	hq, hd := sha256.New(), sha256.New()
+	for _, x := range vectorfile.DigestRows(uint32(lf.t), vectorfile.DigestCount) {
+		r := vectorfile.Row{Input: x}
+		if err := lf.reference(&r); err != nil {
+			return "", err
+		}
+		hq.Write(r.Quant)
+		for _, v := range r.Dequant {
+			hd.Write(binary.LittleEndian.AppendUint32(nil, math.Float32bits(v)))
+		}
+	}
+	dq := "-"
+	if lf.dq != nil {
+		dq = hex.EncodeToString(hd.Sum(nil))
+	}
+	return fmt.Sprintf("%s %d %s %s\n", lf.t, vectorfile.DigestCount, hex.EncodeToString(hq.Sum(nil)), dq), nil
 }
 
 // rows returns the test rows for type t: 256 elements for the k-quants,
@@ -252,8 +289,7 @@ func specials(n int) []float32 {
 
 // compare quantizes and dequantizes count random rows per type both with
 // the library and with package quant and reports every row that differs.
-// The rows mix Gaussian, uniform, heavy-tailed and one-signed values at
-// scales from 1e-6 to 1e3, with some zero, constant and outlier runs.
+// The rows come from vectorfile.RandomRow with a seed of their own.
 func compare(lib string, count int) error {
 	fs, err := open(lib)
 	if err != nil {
@@ -265,7 +301,7 @@ func compare(lib string, count int) error {
 		diffs := 0
 		for range count {
 			n := 256 * (1 + rng.IntN(4))
-			r := vectorfile.Row{Input: randomRow(rng, n)}
+			r := vectorfile.Row{Input: vectorfile.RandomRow(rng, n)}
 			if err := lf.reference(&r); err != nil {
 				return err
 			}
@@ -296,36 +332,4 @@ func compare(lib string, count int) error {
 		return fmt.Errorf("%d rows differ", bad)
 	}
 	return nil
-}
-
-// randomRow returns n values in runs of 16 with a random distribution and
-// scale each.
-func randomRow(rng *rand.Rand, n int) []float32 {
-	x := make([]float32, n)
-	for i := 0; i < n; i += 16 {
-		s := math.Pow(10, float64(rng.IntN(10))-6)
-		kind := rng.IntN(8)
-		for j := i; j < i+16; j++ {
-			var v float64
-			switch kind {
-			case 0:
-				v = 0
-			case 1:
-				v = s
-			case 2:
-				v = -s * rng.Float64()
-			case 3:
-				v = s * rng.Float64()
-			case 4:
-				v = s * rng.NormFloat64() / (0.05 + rng.Float64()) // heavy tails
-			default:
-				v = s * rng.NormFloat64()
-			}
-			x[j] = float32(v)
-		}
-		if rng.IntN(10) == 0 {
-			x[i+rng.IntN(16)] *= 100 // an outlier
-		}
-	}
-	return x
 }
