@@ -1,9 +1,11 @@
 package quant
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math/rand/v2"
 	"runtime"
+	"sync/atomic"
 	"testing"
 
 	"github.com/odbench/odbench/gguf"
@@ -19,7 +21,10 @@ import (
 // this CPU picks and with the pure-Go generic ones. MatVec reports the
 // weight bytes streamed per second (MB/s from SetBytes, and GB/s); MatMul
 // multiplies by a 512-row activation batch (a 512-token prefill) and reports
-// GFLOP/s counted as 2·rows·cols·n. BenchmarkKernel times the kernels alone
+// GFLOP/s counted as 2·rows·cols·n. BenchmarkReadBandwidth is the ceiling
+// of MatVec measured the same way at the same moment: a plain Go loop that
+// reads a buffer of the Q8_0 14336×4096 weight's size on the same pool.
+// BenchmarkKernel times the kernels alone
 // on one 4096-element row that stays in L1 (one activation row, and four
 // for the four-row kernels of MatMul), in GOP/s (2 per multiply-add).
 
@@ -116,6 +121,11 @@ func BenchmarkKernel(b *testing.B) {
 			copy(a[i*int(ab):], quantizeRow(b, VecDotType(t), floatRow(rng, "normal", n)))
 		}
 		y := make([]float32, 4)
+		var scales []float32
+		if VecDotType(t) == gguf.TypeQ8_0 {
+			scales = make([]float32, 4*n/32)
+			actScales4(a, int(ab), n/32, scales)
+		}
 		for _, set := range sets {
 			b.Run(fmt.Sprintf("%v/rows=1/kernel=%s", t, set.name), func(b *testing.B) {
 				k := set.dot[t]
@@ -127,10 +137,46 @@ func BenchmarkKernel(b *testing.B) {
 			b.Run(fmt.Sprintf("%v/rows=4/kernel=%s", t, set.name), func(b *testing.B) {
 				k4 := set.dot4[t]
 				for b.Loop() {
-					k4(w, a, int(ab), n, y, 1)
+					k4(w, a, int(ab), n, scales, y, 1)
 				}
 				b.ReportMetric(4*2*n*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
 			})
 		}
+	}
+}
+
+// readJob sums the 64-bit words of b, 4 KiB per item.
+type readJob struct {
+	b   []byte
+	sum atomic.Uint64
+}
+
+func (j *readJob) do(lo, hi int) {
+	var s0, s1, s2, s3 uint64
+	b := j.b[lo*4096 : hi*4096]
+	for len(b) >= 64 {
+		c := b[:64:64]
+		s0 += binary.LittleEndian.Uint64(c[0:]) + binary.LittleEndian.Uint64(c[32:])
+		s1 += binary.LittleEndian.Uint64(c[8:]) + binary.LittleEndian.Uint64(c[40:])
+		s2 += binary.LittleEndian.Uint64(c[16:]) + binary.LittleEndian.Uint64(c[48:])
+		s3 += binary.LittleEndian.Uint64(c[24:]) + binary.LittleEndian.Uint64(c[56:])
+		b = b[64:]
+	}
+	j.sum.Add(s0 + s1 + s2 + s3)
+}
+
+func BenchmarkReadBandwidth(b *testing.B) {
+	w := benchWeight(gguf.TypeQ8_0, 14336, 4096)
+	for _, threads := range []int{1, runtime.GOMAXPROCS(0)} {
+		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
+			p := NewPool(threads)
+			defer p.Close()
+			j := &readJob{b: w}
+			b.SetBytes(int64(len(w) / 4096 * 4096))
+			for b.Loop() {
+				p.parallel(len(w)/4096, 16, j)
+			}
+			b.ReportMetric(float64(len(w)/4096*4096)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+		})
 	}
 }

@@ -14,10 +14,12 @@ type kernel func(w, a []byte, n int) float32
 
 // kernel4 computes the dot products of one n-element weight row w with four
 // activation rows, the first at a[0:] and each next one astride bytes
-// further, into y[0], y[ystride], y[2*ystride] and y[3*ystride]. Decoding a weight block once for four activation rows
+// further, into y[0], y[ystride], y[2*ystride] and y[3*ystride]. For Q8_0
+// activations, scales holds their block scales as actScales4 lays them
+// out; kernels for other activation types ignore it. Decoding a weight block once for four activation rows
 // is what makes the matrix-matrix product faster than four matrix-vector
 // ones.
-type kernel4 func(w, a []byte, astride, n int, y []float32, ystride int)
+type kernel4 func(w, a []byte, astride, n int, scales, y []float32, ystride int)
 
 // kernelSet is the fast path of one CPU: a name and kernels per weight type.
 // A type missing from dot4 runs its dot kernel four times.
@@ -58,7 +60,7 @@ func (s kernelSet) complete() kernelSet {
 		c.dot[t] = k
 		k4, ok := s.dot4[t]
 		if !ok {
-			k4 = func(w, a []byte, astride, n int, y []float32, ystride int) {
+			k4 = func(w, a []byte, astride, n int, _, y []float32, ystride int) {
 				for i := range 4 {
 					y[i*ystride] = k(w, a[i*astride:], n)
 				}

@@ -14,7 +14,12 @@ func archKernels() kernelSet {
 	return kernelSet{name: "avx2", dot: map[gguf.Type]kernel{
 		gguf.TypeF16:  dotF16Fast,
 		gguf.TypeQ4_0: asmKernel(gguf.TypeQ4_0, dotQ4_0AVX2),
+		gguf.TypeQ4_1: asmKernel(gguf.TypeQ4_1, dotQ4_1AVX2),
+		gguf.TypeQ5_0: asmKernel(gguf.TypeQ5_0, dotQ5_0AVX2),
+		gguf.TypeQ5_1: asmKernel(gguf.TypeQ5_1, dotQ5_1AVX2),
 		gguf.TypeQ8_0: asmKernel(gguf.TypeQ8_0, dotQ8_0AVX2),
+		gguf.TypeQ2_K: asmKernel(gguf.TypeQ2_K, dotQ2_KAVX2),
+		gguf.TypeQ3_K: asmKernel(gguf.TypeQ3_K, dotQ3_KAVX2),
 		gguf.TypeQ4_K: asmKernel(gguf.TypeQ4_K, dotQ4_KAVX2),
 		gguf.TypeQ5_K: asmKernel(gguf.TypeQ5_K, dotQ5_KAVX2),
 		gguf.TypeQ6_K: asmKernel(gguf.TypeQ6_K, dotQ6_KAVX2),

@@ -14,6 +14,9 @@ func archKernels() kernelSet {
 	}
 	return kernelSet{name: "neon-dotprod", dot: map[gguf.Type]kernel{
 		gguf.TypeQ4_0: asmKernel(gguf.TypeQ4_0, dotQ4_0NEON),
+		gguf.TypeQ4_1: asmKernel(gguf.TypeQ4_1, dotQ4_1NEON),
+		gguf.TypeQ5_0: asmKernel(gguf.TypeQ5_0, dotQ5_0NEON),
+		gguf.TypeQ5_1: asmKernel(gguf.TypeQ5_1, dotQ5_1NEON),
 		gguf.TypeQ8_0: asmKernel(gguf.TypeQ8_0, dotQ8_0NEON),
 		gguf.TypeQ4_K: asmKernel(gguf.TypeQ4_K, dotQ4_KNEON),
 		gguf.TypeQ5_K: asmKernel(gguf.TypeQ5_K, dotQ5_KNEON),
@@ -22,5 +25,6 @@ func archKernels() kernelSet {
 		gguf.TypeQ4_0: asmKernel4(gguf.TypeQ4_0, dotQ4_0x4NEON),
 		gguf.TypeQ8_0: asmKernel4(gguf.TypeQ8_0, dotQ8_0x4NEON),
 		gguf.TypeQ4_K: asmKernel4(gguf.TypeQ4_K, dotQ4_Kx4NEON),
+		gguf.TypeQ5_K: asmKernel4(gguf.TypeQ5_K, dotQ5_Kx4NEON),
 	}}
 }

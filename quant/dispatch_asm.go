@@ -21,10 +21,12 @@ func asmKernel(t gguf.Type, f func(w, a *byte, nb int) float32) kernel {
 }
 
 // asmKernel4 adapts a four-activation assembly kernel of weight type t,
-// checking the bounds of all four activation rows and outputs first.
-func asmKernel4(t gguf.Type, f func(w, a *byte, astride, nb int, y *float32, ystride int)) kernel4 {
-	bs, wb, ab := t.BlockSize(), t.BlockBytes(), VecDotType(t).BlockBytes()*(t.BlockSize()/VecDotType(t).BlockSize())
-	return func(w, a []byte, astride, n int, y []float32, ystride int) {
+// checking the bounds of all four activation rows, their block scales (for
+// Q8_0 activations) and the outputs first.
+func asmKernel4(t gguf.Type, f func(w, a *byte, astride, nb int, scales, y *float32, ystride int)) kernel4 {
+	at := VecDotType(t)
+	bs, wb, ab := t.BlockSize(), t.BlockBytes(), at.BlockBytes()*(t.BlockSize()/at.BlockSize())
+	return func(w, a []byte, astride, n int, scales, y []float32, ystride int) {
 		nb := n / bs
 		_ = y[3*ystride]
 		if nb == 0 {
@@ -33,6 +35,11 @@ func asmKernel4(t gguf.Type, f func(w, a *byte, astride, nb int, y *float32, yst
 		}
 		_ = w[nb*wb-1]
 		_ = a[3*astride+nb*ab-1]
-		f(&w[0], &a[0], astride, nb, &y[0], ystride)
+		var sp *float32
+		if at == gguf.TypeQ8_0 {
+			_ = scales[4*nb*(t.BlockSize()/at.BlockSize())-1]
+			sp = &scales[0]
+		}
+		f(&w[0], &a[0], astride, nb, sp, &y[0], ystride)
 	}
 }

@@ -13,19 +13,21 @@
 // removed through the per-16 activation sums (bsums).
 
 // ARGS4 loads the arguments of a four-activation kernel (defined before
-// the first TEXT so that vet checks the FP offsets where the macro is used).
+// the first TEXT so that vet checks the FP offsets where the macro is used):
+// R12 = astride, R13 = 3*astride, CX = nb, R14 = scales.
 #define ARGS4 \
 	MOVQ w+0(FP), SI        \
 	MOVQ a+8(FP), DI        \
 	MOVQ astride+16(FP), R12 \
 	LEAQ (R12)(R12*2), R13  \
-	MOVQ nb+24(FP), CX
+	MOVQ nb+24(FP), CX      \
+	MOVQ scales+32(FP), R14
 
 // STORE4 writes the four floats of X15 to y[0], y[ystride], y[2*ystride]
 // and y[3*ystride].
 #define STORE4 \
-	MOVQ      y+32(FP), R10        \
-	MOVQ      ystride+40(FP), R11  \
+	MOVQ      y+40(FP), R10        \
+	MOVQ      ystride+48(FP), R11  \
 	VMOVSS    X15, (R10)           \
 	VEXTRACTPS $1, X15, (R10)(R11*4) \
 	LEAQ      (R10)(R11*8), R10    \
@@ -50,6 +52,37 @@ DATA onesw<>+8(SB)/8, $0x0001000100010001
 DATA onesw<>+16(SB)/8, $0x0001000100010001
 DATA onesw<>+24(SB)/8, $0x0001000100010001
 GLOBL onesw<>(SB), RODATA|NOPTR, $32
+
+DATA sixteen<>+0(SB)/8, $0x1010101010101010
+DATA sixteen<>+8(SB)/8, $0x1010101010101010
+DATA sixteen<>+16(SB)/8, $0x1010101010101010
+DATA sixteen<>+24(SB)/8, $0x1010101010101010
+GLOBL sixteen<>(SB), RODATA|NOPTR, $32
+
+DATA m04<>+0(SB)/8, $0x0404040404040404
+DATA m04<>+8(SB)/8, $0x0404040404040404
+DATA m04<>+16(SB)/8, $0x0404040404040404
+DATA m04<>+24(SB)/8, $0x0404040404040404
+GLOBL m04<>(SB), RODATA|NOPTR, $32
+
+DATA m20<>+0(SB)/8, $0x2020202020202020
+DATA m20<>+8(SB)/8, $0x2020202020202020
+GLOBL m20<>(SB), RODATA|NOPTR, $16
+
+// bsel<> and bbit<> spread the 32 bits of a Q5_0/Q5_1 qh word over 32
+// bytes: VPSHUFB with bsel<> copies byte k/8 of the word to byte k (the
+// word is in both lanes), bbit<> holds bit k%8 of byte k.
+DATA bsel<>+0(SB)/8, $0x0000000000000000
+DATA bsel<>+8(SB)/8, $0x0101010101010101
+DATA bsel<>+16(SB)/8, $0x0202020202020202
+DATA bsel<>+24(SB)/8, $0x0303030303030303
+GLOBL bsel<>(SB), RODATA|NOPTR, $32
+
+DATA bbit<>+0(SB)/8, $0x8040201008040201
+DATA bbit<>+8(SB)/8, $0x8040201008040201
+DATA bbit<>+16(SB)/8, $0x8040201008040201
+DATA bbit<>+24(SB)/8, $0x8040201008040201
+GLOBL bbit<>(SB), RODATA|NOPTR, $32
 
 // High-bit masks of Q5_K and Q6_K: 0x03, 0x0c, 0x10, 0x30 in every byte.
 DATA m03<>+0(SB)/8, $0x0303030303030303
@@ -489,80 +522,70 @@ q6kdone:
 	VEXTRACTI128 $1, Ya, Xc \
 	VPADDD       Xc, Xa, Xa
 
-// Q8ACT adds to the float lanes of acc the int8 dot product of the signed
-// weights (|w| in Y11, w in Y10) with the 32 activations at mem, times the
-// product of the weight scale (Y12) and the f16 activation scale at smem.
-#define Q8ACT(mem, smem, acc) \
-	VMOVDQU      mem, Y8       \
-	VPSIGNB      Y10, Y8, Y8   \
-	VPMADDUBSW   Y8, Y11, Y8   \
-	VPMADDWD     onesw<>(SB), Y8, Y8 \
-	VCVTDQ2PS    Y8, Y8        \
-	VPBROADCASTW smem, X9      \
-	VCVTPH2PS    X9, Y9        \
-	VMULPS       Y12, Y9, Y9   \
-	VFMADD231PS  Y8, Y9, acc
+// Q8ACT sets the int32 lanes of acc to the partial sums of the int8 dot
+// product of the signed weights (|w| in Y11, w in Y10) with the 32
+// activations at mem.
+#define Q8ACT(mem, acc) \
+	VMOVDQU      mem, acc       \
+	VPSIGNB      Y10, acc, acc  \
+	VPMADDUBSW   acc, Y11, acc  \
+	VPMADDWD     Y13, acc, acc
 
+// Q8ACT4 adds one block of the four rows to X15: the four integer dot
+// products, reduced to one lane each, converted and scaled by the weight
+// scale (X12) times the four activation scales at (R14). Integer sums per
+// block keep the float work at three instructions per block.
 #define Q8ACT4 \
-	Q8ACT(2(DI), 0(DI), Y0)                   \
-	Q8ACT(2(DI)(R12*1), 0(DI)(R12*1), Y1)     \
-	Q8ACT(2(DI)(R12*2), 0(DI)(R12*2), Y2)     \
-	Q8ACT(2(DI)(R13*1), 0(DI)(R13*1), Y3)
+	Q8ACT(2(DI), Y0)                \
+	Q8ACT(2(DI)(R12*1), Y1)         \
+	Q8ACT(2(DI)(R12*2), Y2)         \
+	Q8ACT(2(DI)(R13*1), Y3)         \
+	REDUCE4(Y0, Y1, Y2, Y3, X0, X2) \
+	VCVTDQ2PS   X0, X0              \
+	VMULPS      (R14), X12, X9      \
+	VFMADD231PS X0, X9, X15
 
-// FSUM4 leaves in X15 the four sums of the float lanes of Y0..Y3.
-#define FSUM4 \
-	VHADDPS      Y1, Y0, Y0 \
-	VHADDPS      Y3, Y2, Y2 \
-	VHADDPS      Y2, Y0, Y0 \
-	VEXTRACTF128 $1, Y0, X2 \
-	VADDPS       X2, X0, X15
-
-// func dotQ8_0x4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
-TEXT ·dotQ8_0x4AVX2(SB), NOSPLIT, $0-48
+// func dotQ8_0x4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ8_0x4AVX2(SB), NOSPLIT, $0-56
 	ARGS4
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
+	VMOVDQU onesw<>(SB), Y13
+	VXORPS X15, X15, X15
 q8x4loop:
 	VPBROADCASTW 0(SI), X12
-	VCVTPH2PS    X12, Y12
+	VCVTPH2PS    X12, X12
 	VMOVDQU      2(SI), Y10
 	VPABSB       Y10, Y11
 	Q8ACT4
 	ADDQ $34, SI
 	ADDQ $34, DI
+	ADDQ $16, R14
 	DECQ CX
 	JNZ  q8x4loop
-	FSUM4
 	STORE4
 	VZEROUPPER
 	RET
 
-// func dotQ4_0x4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
-TEXT ·dotQ4_0x4AVX2(SB), NOSPLIT, $0-48
+// func dotQ4_0x4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ4_0x4AVX2(SB), NOSPLIT, $0-56
 	ARGS4
-	VMOVDQU nib<>(SB), Y15
-	VMOVDQU eight<>(SB), Y14
-	VXORPS Y0, Y0, Y0
-	VXORPS Y1, Y1, Y1
-	VXORPS Y2, Y2, Y2
-	VXORPS Y3, Y3, Y3
+	VMOVDQU onesw<>(SB), Y13
+	VMOVDQU nib<>(SB), Y14
+	VXORPS X15, X15, X15
 q40x4loop:
 	VPBROADCASTW 0(SI), X12
-	VCVTPH2PS    X12, Y12
+	VCVTPH2PS    X12, X12
 	VMOVDQU      2(SI), X10
 	VPSRLW       $4, X10, X11
 	VINSERTI128  $1, X11, Y10, Y10
-	VPAND        Y15, Y10, Y10
-	VPSUBB       Y14, Y10, Y10
+	VPAND        Y14, Y10, Y10
+	VPSUBB       eight<>(SB), Y10, Y10
 	VPABSB       Y10, Y11
 	Q8ACT4
 	ADDQ $18, SI
 	ADDQ $34, DI
+	ADDQ $16, R14
 	DECQ CX
 	JNZ  q40x4loop
-	FSUM4
 	STORE4
 	VZEROUPPER
 	RET
@@ -639,8 +662,8 @@ q40x4loop:
 	VCVTDQ2PS X0, X0                \
 	VFMADD231PS X0, X6, X15
 
-// func dotQ4_Kx4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
-TEXT ·dotQ4_Kx4AVX2(SB), NOSPLIT, $0-48
+// func dotQ4_Kx4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ4_Kx4AVX2(SB), NOSPLIT, $0-56
 	ARGS4
 	VXORPS X15, X15, X15
 q4kx4loop:
@@ -662,8 +685,8 @@ q4kx4loop:
 	VZEROUPPER
 	RET
 
-// func dotQ5_Kx4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
-TEXT ·dotQ5_Kx4AVX2(SB), NOSPLIT, $0-48
+// func dotQ5_Kx4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ5_Kx4AVX2(SB), NOSPLIT, $0-56
 	ARGS4
 	VXORPS X15, X15, X15
 q5kx4loop:
@@ -743,8 +766,8 @@ q5kx4loop:
 	VPSLLD   $5, acc, acc  \
 	VPSUBD   acc, Y7, acc
 
-// func dotQ6_Kx4AVX2(w, a *byte, astride, nb int, y *float32, ystride int)
-TEXT ·dotQ6_Kx4AVX2(SB), NOSPLIT, $0-48
+// func dotQ6_Kx4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ6_Kx4AVX2(SB), NOSPLIT, $0-56
 	ARGS4
 	VXORPS X15, X15, X15
 q6kx4loop:
@@ -804,6 +827,297 @@ f16loop:
 	VADDPS Y3, Y2, Y2
 	VADDPS Y2, Y0, Y0
 	HSUM8
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// The 32-element formats with a fifth bit or a minimum:
+//   Q4_1 {d, m f16; qs[16]}            20 bytes, value d·q + m
+//   Q5_0 {d f16; qh u32; qs[16]}       22 bytes, value d·(q − 16)
+//   Q5_1 {d, m f16; qh u32; qs[16]}    24 bytes, value d·q + m
+//   Q8_1 {d, s f16; qs[32] int8}       36 bytes, s = d·Σqs (the activations
+//                                      of Q4_1 and Q5_1)
+// q is the nibble of qs (element j < 16: low nibble of qs[j], j+16: high)
+// plus, for Q5, bit j of qh as bit 4. With a minimum the dot product is
+// d·da·Σq·a + m·s per block.
+
+// NIB16 loads the 32 nibble codes of the 16 bytes at qo(SI) into Y2, in
+// element order.
+#define NIB16(qo) \
+	VMOVDQU     qo(SI), X2    \
+	VPSRLW      $4, X2, X3    \
+	VINSERTI128 $1, X3, Y2, Y2 \
+	VPAND       Y15, Y2, Y2
+
+// QH32 ORs bit j of the qh word at ho(SI), as 0x10, into byte j of Y2.
+#define QH32(ho) \
+	VPBROADCASTD ho(SI), Y4      \
+	VPSHUFB      bsel<>(SB), Y4, Y4 \
+	VPAND        bbit<>(SB), Y4, Y4 \
+	VPCMPEQB     bbit<>(SB), Y4, Y4 \
+	VPAND        m10<>(SB), Y4, Y4  \
+	VPOR         Y4, Y2, Y2
+
+// SCALEM: from [d, m] at 0(SI) and [d, s] at 0(DI), Y1 = d·da in every
+// lane and X8 (lane 0) += m·s.
+#define SCALEM \
+	VMOVD        0(SI), X1   \
+	VMOVD        0(DI), X2   \
+	VCVTPH2PS    X1, X1      \
+	VCVTPH2PS    X2, X2      \
+	VMULPS       X2, X1, X1  \
+	VMOVSHDUP    X1, X2      \
+	VADDSS       X2, X8, X8  \
+	VBROADCASTSS X1, Y1
+
+// UDOT32 adds Y1 times the dot product of the unsigned codes Y2 with the
+// 32 activations at ao(DI) to Y0.
+#define UDOT32(ao) \
+	VPMADDUBSW  ao(DI), Y2, Y3 \
+	VPMADDWD    Y14, Y3, Y3    \
+	VCVTDQ2PS   Y3, Y3         \
+	VFMADD231PS Y3, Y1, Y0
+
+// func dotQ4_1AVX2(w, a *byte, nb int) float32
+TEXT ·dotQ4_1AVX2(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ nb+16(FP), CX
+	VMOVDQU onesw<>(SB), Y14
+	VMOVDQU nib<>(SB), Y15
+	VXORPS Y0, Y0, Y0
+	VXORPS X8, X8, X8
+q41loop:
+	SCALEM
+	NIB16(4)
+	UDOT32(4)
+	ADDQ $20, SI
+	ADDQ $36, DI
+	DECQ CX
+	JNZ  q41loop
+	HSUM8
+	VADDSS X8, X0, X0
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func dotQ5_1AVX2(w, a *byte, nb int) float32
+TEXT ·dotQ5_1AVX2(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ nb+16(FP), CX
+	VMOVDQU onesw<>(SB), Y14
+	VMOVDQU nib<>(SB), Y15
+	VXORPS Y0, Y0, Y0
+	VXORPS X8, X8, X8
+q51loop:
+	SCALEM
+	NIB16(8)
+	QH32(4)
+	UDOT32(4)
+	ADDQ $24, SI
+	ADDQ $36, DI
+	DECQ CX
+	JNZ  q51loop
+	HSUM8
+	VADDSS X8, X0, X0
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func dotQ5_0AVX2(w, a *byte, nb int) float32
+TEXT ·dotQ5_0AVX2(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ nb+16(FP), CX
+	VMOVDQU onesw<>(SB), Y14
+	VMOVDQU nib<>(SB), Y15
+	VXORPS Y0, Y0, Y0
+q50loop:
+	SCALE2(0, 0)
+	NIB16(6)
+	QH32(2)
+	VPSUBB sixteen<>(SB), Y2, Y2
+	SDOT32(2, Y0)
+	ADDQ $22, SI
+	ADDQ $34, DI
+	DECQ CX
+	JNZ  q50loop
+	HSUM8
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// The 2- and 3-bit k-quants, with one scale per 16 elements as in Q6_K:
+//   Q2_K {scales[16] (scale: low nibble, min: high nibble); qs[64];
+//         d, dmin f16}                         84 bytes, d·sc·q − dmin·m
+//   Q3_K {hmask[32]; qs[64]; scales[12] (16 6-bit values, offset 32);
+//         d f16}                               110 bytes, d·(sc−32)·(q−4)
+// Element 128n+32j+l (n < 2, j < 4, l < 32) has its 2 low bits at bit 2j
+// of qs[32n+l] and, for Q3_K, its third bit at bit 4n+j of hmask[l].
+
+// K16DOT: the codes Y6 of 32 elements times the activations at ao(DI),
+// scaled by the two group scales that mask m picks from S, add to Y7.
+#define K16DOT(ao, m, S) \
+	VPMADDUBSW ao(DI), Y6, Y6 \
+	VPSHUFB    m, S, Y4       \
+	VPMADDWD   Y4, Y6, Y6     \
+	VPADDD     Y6, Y7, Y7
+
+// Q2CODE puts in Y6 the 2-bit codes at bit 2j of the bytes of Y2.
+#define Q2CODE(j) \
+	VPSRLW $(2*j), Y2, Y6 \
+	VPAND  Y14, Y6, Y6
+
+// Q2KHALF: 128 elements with 2-bit codes at qo(SI), activations at ao(DI),
+// group scales from lane S.
+#define Q2KHALF(qo, ao, S) \
+	VMOVDQU qo(SI), Y2                   \
+	Q2CODE(0)                            \
+	K16DOT(ao, wpair<>+0(SB), S)         \
+	Q2CODE(1)                            \
+	K16DOT(ao+32, wpair<>+32(SB), S)     \
+	Q2CODE(2)                            \
+	K16DOT(ao+64, wpair<>+64(SB), S)     \
+	Q2CODE(3)                            \
+	K16DOT(ao+96, wpair<>+96(SB), S)
+
+// func dotQ2_KAVX2(w, a *byte, nb int) float32
+TEXT ·dotQ2_KAVX2(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ nb+16(FP), CX
+	VMOVDQU nib<>(SB), X15
+	VMOVDQU m03<>(SB), Y14
+	VXORPS X0, X0, X0 // the result, in lane 0
+q2kloop:
+	// scales (low nibbles) and mins (high nibbles) as words
+	VMOVDQU   0(SI), X1
+	VPSRLW    $4, X1, X2
+	VPAND     X15, X1, X1
+	VPAND     X15, X2, X2
+	VPMOVZXBW X1, Y10
+	VPMOVZXBW X2, Y11
+	VPERMQ $0x44, Y10, Y8 // scales 0..7 in both lanes
+	VPERMQ $0xee, Y10, Y9 // scales 8..15 in both lanes
+	// dmin*d8 * mins·bsums
+	VPMADDWD 260(DI), Y11, Y7
+	HSUMI
+	MOVL 80(SI), AX
+	VMOVD AX, X1
+	VCVTPH2PS X1, X1
+	VMULSS 0(DI), X1, X3 // d*d8
+	VMOVSHDUP X1, X1
+	VMULSS 0(DI), X1, X1 // dmin*d8
+	VFNMADD231SS X7, X1, X0
+	VPXOR Y7, Y7, Y7
+	Q2KHALF(16, 4, Y8)
+	Q2KHALF(48, 132, Y9)
+	HSUMI
+	VFMADD231SS X7, X3, X0
+	ADDQ $84, SI
+	ADDQ $292, DI
+	DECQ CX
+	JNZ  q2kloop
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// Q3CODE puts in Y6 the 3-bit codes of element run j of a half: the 2 low
+// bits at bit 2j of Y2, the third at bit m of the hmask bytes Y5 (shift is
+// VPSLLW $(2-m) for m <= 2, VPSRLW $(m-2) above).
+#define Q3CODE(j, shift, n) \
+	VPSRLW $(2*j), Y2, Y6    \
+	VPAND  Y14, Y6, Y6       \
+	shift  $n, Y5, Y4        \
+	VPAND  m04<>(SB), Y4, Y4 \
+	VPOR   Y4, Y6, Y6
+
+// func dotQ3_KAVX2(w, a *byte, nb int) float32
+TEXT ·dotQ3_KAVX2(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ nb+16(FP), CX
+	VMOVDQU m03<>(SB), Y14
+	VXORPS X0, X0, X0 // the result, in lane 0
+q3kloop:
+	// 16 6-bit scales from 12 bytes: low nibbles from bytes 0..7, high
+	// 2 bits from bytes 8..11.
+	MOVL 96(SI), AX
+	MOVL 100(SI), BX
+	MOVL 104(SI), DX
+	MOVL AX, R8
+	ANDL $0x0f0f0f0f, R8
+	MOVL DX, R9
+	ANDL $0x03030303, R9
+	SHLL $4, R9
+	ORL  R9, R8 // scales 0..3
+	MOVL BX, R9
+	ANDL $0x0f0f0f0f, R9
+	MOVL DX, R10
+	SHRL $2, R10
+	ANDL $0x03030303, R10
+	SHLL $4, R10
+	ORL  R10, R9 // scales 4..7
+	SHLQ $32, R9
+	ORQ  R9, R8
+	MOVL AX, R9
+	SHRL $4, R9
+	ANDL $0x0f0f0f0f, R9
+	MOVL DX, R10
+	SHRL $4, R10
+	ANDL $0x03030303, R10
+	SHLL $4, R10
+	ORL  R10, R9 // scales 8..11
+	MOVL BX, R10
+	SHRL $4, R10
+	ANDL $0x0f0f0f0f, R10
+	SHRL $6, DX
+	ANDL $0x03030303, DX
+	SHLL $4, DX
+	ORL  DX, R10 // scales 12..15
+	SHLQ $32, R10
+	ORQ  R10, R9
+	VMOVQ R8, X1
+	VPINSRQ $1, R9, X1, X1
+	VPSUBB m20<>(SB), X1, X1
+	VPMOVSXBW X1, Y10
+	VPERMQ $0x44, Y10, Y8 // scales 0..7 in both lanes
+	VPERMQ $0xee, Y10, Y9 // scales 8..15 in both lanes
+	// -4 * sum(scale * bsum) removes the offset of the codes.
+	VPMADDWD 260(DI), Y10, Y7
+	VPSLLD $2, Y7, Y7
+	VPXOR Y11, Y11, Y11
+	VPSUBD Y7, Y11, Y7
+	VMOVDQU 0(SI), Y5 // hmask
+	VMOVDQU 32(SI), Y2
+	Q3CODE(0, VPSLLW, 2)
+	K16DOT(4, wpair<>+0(SB), Y8)
+	Q3CODE(1, VPSLLW, 1)
+	K16DOT(36, wpair<>+32(SB), Y8)
+	Q3CODE(2, VPSLLW, 0)
+	K16DOT(68, wpair<>+64(SB), Y8)
+	Q3CODE(3, VPSRLW, 1)
+	K16DOT(100, wpair<>+96(SB), Y8)
+	VMOVDQU 64(SI), Y2
+	Q3CODE(0, VPSRLW, 2)
+	K16DOT(132, wpair<>+0(SB), Y9)
+	Q3CODE(1, VPSRLW, 3)
+	K16DOT(164, wpair<>+32(SB), Y9)
+	Q3CODE(2, VPSRLW, 4)
+	K16DOT(196, wpair<>+64(SB), Y9)
+	Q3CODE(3, VPSRLW, 5)
+	K16DOT(228, wpair<>+96(SB), Y9)
+	HSUMI
+	MOVWLZX 108(SI), AX
+	VMOVD AX, X1
+	VCVTPH2PS X1, X1
+	VMULSS 0(DI), X1, X1
+	VFMADD231SS X7, X1, X0
+	ADDQ $110, SI
+	ADDQ $292, DI
+	DECQ CX
+	JNZ  q3kloop
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET

@@ -46,8 +46,8 @@
 // STORE4 writes the four float lanes of V30 to y[0], y[ystride],
 // y[2*ystride] and y[3*ystride].
 #define STORE4 \
-	MOVD y+32(FP), R10        \
-	MOVD ystride+40(FP), R11  \
+	MOVD y+40(FP), R10        \
+	MOVD ystride+48(FP), R11  \
 	LSL  $2, R11              \
 	VMOV V30.S[0], R9         \
 	MOVW R9, (R10)            \
@@ -165,15 +165,16 @@ q40loop:
 	UBFX   $(s1), R8, $8, R21     \
 	MADDW  R21, R16, R20, R16
 
-// HIBIT ORs bit k of the qh bytes V10, V11, moved to bit 4, into the codes
-// c0, c1: shift is VSHL $(4-k) for k <= 4 and VUSHR $(k-4) above.
-#define HIBIT(shift, n, c0, c1) \
-	shift $n, V10.B16, V12.B16          \
-	VAND  V27.B16, V12.B16, V12.B16     \
-	VORR  V12.B16, c0.B16, c0.B16 \
-	shift $n, V11.B16, V12.B16          \
-	VAND  V27.B16, V12.B16, V12.B16     \
-	VORR  V12.B16, c1.B16, c1.B16
+// HIBIT ORs bit k of the qh bytes V10, V11, moved to bit 4 (mask V27), into
+// the codes c0, c1: shift is VSHL $(4-k) for k <= 4 and VUSHR $(k-4) above.
+// Clobbers t.
+#define HIBIT(shift, n, c0, c1, t) \
+	shift $n, V10.B16, t.B16      \
+	VAND  V27.B16, t.B16, t.B16   \
+	VORR  t.B16, c0.B16, c0.B16   \
+	shift $n, V11.B16, t.B16      \
+	VAND  V27.B16, t.B16, t.B16   \
+	VORR  t.B16, c1.B16, c1.B16
 
 // KSTART begins a Q4_K/Q5_K block at (R0) with its Q8_K block at (R1):
 // F16 = d*d8, F29 += dmin*d8*mins·bsums, R8 = the eight 6-bit scales,
@@ -266,20 +267,20 @@ q5kloop:
 	ADD  $16, R0, R15
 	VLD1.P 32(R15), [V10.B16, V11.B16] // qh; R15 moves on to qs
 	NIBN
-	HIBIT(VSHL, 4, V2, V3)
-	HIBIT(VSHL, 3, V0, V1)
+	HIBIT(VSHL, 4, V2, V3, V12)
+	HIBIT(VSHL, 3, V0, V1, V12)
 	KDOT(0, 8)
 	NIBN
-	HIBIT(VSHL, 2, V2, V3)
-	HIBIT(VSHL, 1, V0, V1)
+	HIBIT(VSHL, 2, V2, V3, V12)
+	HIBIT(VSHL, 1, V0, V1, V12)
 	KDOT(16, 24)
 	NIBN
-	HIBIT(VSHL, 0, V2, V3)
-	HIBIT(VUSHR, 1, V0, V1)
+	HIBIT(VSHL, 0, V2, V3, V12)
+	HIBIT(VUSHR, 1, V0, V1, V12)
 	KDOT(32, 40)
 	NIBN
-	HIBIT(VUSHR, 2, V2, V3)
-	HIBIT(VUSHR, 3, V0, V1)
+	HIBIT(VUSHR, 2, V2, V3, V12)
+	HIBIT(VUSHR, 3, V0, V1, V12)
 	KDOT(48, 56)
 	KEND(176)
 	SUBS $1, R2
@@ -432,8 +433,8 @@ q6kloop:
 	FCVTL4(17, 17)         \
 	VDUP    V17.S[0], V17.S4
 
-// func dotQ8_0x4NEON(w, a *byte, astride, nb int, y *float32, ystride int)
-TEXT ·dotQ8_0x4NEON(SB), NOSPLIT, $0-48
+// func dotQ8_0x4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ8_0x4NEON(SB), NOSPLIT, $0-56
 	ARGS4
 	VEOR V30.B16, V30.B16, V30.B16
 q8x4loop:
@@ -445,8 +446,8 @@ q8x4loop:
 	STORE4
 	RET
 
-// func dotQ4_0x4NEON(w, a *byte, astride, nb int, y *float32, ystride int)
-TEXT ·dotQ4_0x4NEON(SB), NOSPLIT, $0-48
+// func dotQ4_0x4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ4_0x4NEON(SB), NOSPLIT, $0-56
 	ARGS4
 	VEOR V30.B16, V30.B16, V30.B16
 	VMOVI $15, V28.B16
@@ -478,14 +479,18 @@ q40x4loop:
 	MLA4(acc, 8, 12)              \
 	MLA4(acc, 9, 13)
 
-// KCHUNK4: the next 32 bytes of nibbles at (R15), sub-blocks with the
-// scales at bit offsets s0 and s1 of R12, against the four rows.
-#define KCHUNK4(s0, s1) \
+// NIB4N splits the next 32 bytes of nibbles at (R15): low nibbles (sub-block
+// 2c) to V2, V3, high (2c+1) to V0, V1.
+#define NIB4N \
 	VLD1.P 32(R15), [V0.B16, V1.B16] \
 	VAND   V28.B16, V0.B16, V2.B16   \
 	VAND   V28.B16, V1.B16, V3.B16   \
 	VUSHR  $4, V0.B16, V0.B16        \
-	VUSHR  $4, V1.B16, V1.B16        \
+	VUSHR  $4, V1.B16, V1.B16
+
+// KDOT4: the codes NIB4N left, sub-blocks with the scales at bit offsets s0
+// and s1 of R12, against the four rows.
+#define KDOT4(s0, s1) \
 	UBFX   $(s0), R12, $8, R9        \
 	VDUP   R9, V12.S4                \
 	UBFX   $(s1), R12, $8, R9        \
@@ -505,80 +510,249 @@ q40x4loop:
 	SMULL4(acc, 25, 24)            \
 	SMLAL24(acc, 25, 24)
 
-// func dotQ4_Kx4NEON(w, a *byte, astride, nb int, y *float32, ystride int)
-TEXT ·dotQ4_Kx4NEON(SB), NOSPLIT, $0-48
+// func dotQ4_Kx4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+// KSTART4 begins a Q4_K/Q5_K block at (R0) against the Q8_K blocks at R5..R8:
+// V30 loses dmin·d8·mins·bsums of each row, V16 = d·d8 of each row, R12 =
+// the eight 6-bit scales, R15 = the nibbles (at qoff), V20..V23 cleared.
+#define KSTART4(qoff) \
+	MOVWU (R0), R4 \
+	VMOV  R4, V16.S[0] \
+	FCVTL4(16, 16) \
+	MOVWU (R5), R4 \
+	VMOV  R4, V18.S[0] \
+	MOVWU (R6), R4 \
+	VMOV  R4, V18.S[1] \
+	MOVWU (R7), R4 \
+	VMOV  R4, V18.S[2] \
+	MOVWU (R8), R4 \
+	VMOV  R4, V18.S[3] \
+	VDUP  V16.S[1], V17.S4 \
+	VDUP  V16.S[0], V16.S4 \
+	FMUL4(16, 16, 18) // d*d8 \
+	FMUL4(17, 17, 18) // dmin*d8 \
+	MOVWU 4(R0), R9 \
+	MOVWU 8(R0), R10 \
+	MOVWU 12(R0), R11 \
+	ANDW  $0x3f3f3f3f, R9, R12 \
+	LSRW  $6, R9, R14 \
+	ANDW  $0x03030303, R14, R14 \
+	LSLW  $4, R14, R14 \
+	ANDW  $0x0f0f0f0f, R11, R15 \
+	ORRW  R15, R14, R14 \
+	ORR   R14<<32, R12, R12 \
+	ANDW  $0x3f3f3f3f, R10, R13 \
+	LSRW  $6, R10, R14 \
+	ANDW  $0x03030303, R14, R14 \
+	LSLW  $4, R14, R14 \
+	LSRW  $4, R11, R15 \
+	ANDW  $0x0f0f0f0f, R15, R15 \
+	ORRW  R15, R14, R14 \
+	ORR   R14<<32, R13, R13 \
+	VMOV  R13, V24.D[0] \
+	VUXTL V24.B8, V24.H8 \
+	KMIN(R5, 20) \
+	KMIN(R6, 21) \
+	KMIN(R7, 22) \
+	KMIN(R8, 23) \
+	SUM4 \
+	SCVTF4(20, 20) \
+	VFMLS V20.S4, V17.S4, V30.S4 \
+	ADD  $4, R5 \
+	ADD  $4, R6 \
+	ADD  $4, R7 \
+	ADD  $4, R8 \
+	ADD  $(qoff), R0, R15 \
+	VEOR V20.B16, V20.B16, V20.B16 \
+	VEOR V21.B16, V21.B16, V21.B16 \
+	VEOR V22.B16, V22.B16, V22.B16 \
+	VEOR V23.B16, V23.B16, V23.B16
+
+// KEND4 adds d·d8 times the four rows' integer sums to V30 and moves to
+// the next blocks.
+#define KEND4(wbytes) \
+	SUM4 \
+	SCVTF4(20, 20) \
+	VFMLA V20.S4, V16.S4, V30.S4 \
+	ADD  $(wbytes), R0 \
+	ADD  $(292-4-256), R5 \
+	ADD  $(292-4-256), R6 \
+	ADD  $(292-4-256), R7 \
+	ADD  $(292-4-256), R8
+
+TEXT ·dotQ4_Kx4NEON(SB), NOSPLIT, $0-56
 	ARGS4
 	VEOR V30.B16, V30.B16, V30.B16
 	VMOVI $15, V28.B16
 q4kx4loop:
-	// [d, dmin] as floats in lanes 0, 1 of V16
-	MOVWU (R0), R4
-	VMOV  R4, V16.S[0]
-	FCVTL4(16, 16)
-	// the four d8 in V18
-	MOVWU (R5), R4
-	VMOV  R4, V18.S[0]
-	MOVWU (R6), R4
-	VMOV  R4, V18.S[1]
-	MOVWU (R7), R4
-	VMOV  R4, V18.S[2]
-	MOVWU (R8), R4
-	VMOV  R4, V18.S[3]
-	VDUP  V16.S[1], V17.S4
-	VDUP  V16.S[0], V16.S4
-	FMUL4(16, 16, 18) // d*d8
-	FMUL4(17, 17, 18) // dmin*d8
-	// scales (R8 is an activation row here: use R12) and mins (R13)
-	MOVWU 4(R0), R9
-	MOVWU 8(R0), R10
-	MOVWU 12(R0), R11
-	ANDW  $0x3f3f3f3f, R9, R12
-	LSRW  $6, R9, R14
-	ANDW  $0x03030303, R14, R14
-	LSLW  $4, R14, R14
-	ANDW  $0x0f0f0f0f, R11, R15
-	ORRW  R15, R14, R14
-	ORR   R14<<32, R12, R12
-	ANDW  $0x3f3f3f3f, R10, R13
-	LSRW  $6, R10, R14
-	ANDW  $0x03030303, R14, R14
-	LSLW  $4, R14, R14
-	LSRW  $4, R11, R15
-	ANDW  $0x0f0f0f0f, R15, R15
-	ORRW  R15, R14, R14
-	ORR   R14<<32, R13, R13
-	VMOV  R13, V24.D[0]
-	VUXTL V24.B8, V24.H8
-	KMIN(R5, 20)
-	KMIN(R6, 21)
-	KMIN(R7, 22)
-	KMIN(R8, 23)
-	SUM4
-	SCVTF4(20, 20)
-	VFMLS V20.S4, V17.S4, V30.S4
-	// scaled sub-block dots
-	ADD  $4, R5
-	ADD  $4, R6
-	ADD  $4, R7
-	ADD  $4, R8
-	ADD  $16, R0, R15
-	VEOR V20.B16, V20.B16, V20.B16
-	VEOR V21.B16, V21.B16, V21.B16
-	VEOR V22.B16, V22.B16, V22.B16
-	VEOR V23.B16, V23.B16, V23.B16
-	KCHUNK4(0, 8)
-	KCHUNK4(16, 24)
-	KCHUNK4(32, 40)
-	KCHUNK4(48, 56)
-	SUM4
-	SCVTF4(20, 20)
-	VFMLA V20.S4, V16.S4, V30.S4
-	ADD  $144, R0
-	ADD  $(292-4-256), R5
-	ADD  $(292-4-256), R6
-	ADD  $(292-4-256), R7
-	ADD  $(292-4-256), R8
+	KSTART4(16)
+	NIB4N
+	KDOT4(0, 8)
+	NIB4N
+	KDOT4(16, 24)
+	NIB4N
+	KDOT4(32, 40)
+	NIB4N
+	KDOT4(48, 56)
+	KEND4(144)
 	SUBS $1, R2
 	BNE  q4kx4loop
 	STORE4
+	RET
+
+// func dotQ5_Kx4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ5_Kx4NEON(SB), NOSPLIT, $0-56
+	ARGS4
+	VEOR V30.B16, V30.B16, V30.B16
+	VMOVI $15, V28.B16
+	VMOVI $16, V27.B16
+q5kx4loop:
+	KSTART4(48)
+	ADD  $16, R0, R9
+	VLD1 (R9), [V10.B16, V11.B16] // qh
+	NIB4N
+	HIBIT(VSHL, 4, V2, V3, V14)
+	HIBIT(VSHL, 3, V0, V1, V14)
+	KDOT4(0, 8)
+	NIB4N
+	HIBIT(VSHL, 2, V2, V3, V14)
+	HIBIT(VSHL, 1, V0, V1, V14)
+	KDOT4(16, 24)
+	NIB4N
+	HIBIT(VSHL, 0, V2, V3, V14)
+	HIBIT(VUSHR, 1, V0, V1, V14)
+	KDOT4(32, 40)
+	NIB4N
+	HIBIT(VUSHR, 2, V2, V3, V14)
+	HIBIT(VUSHR, 3, V0, V1, V14)
+	KDOT4(48, 56)
+	KEND4(176)
+	SUBS $1, R2
+	BNE  q5kx4loop
+	STORE4
+	RET
+
+// The 32-element formats with a fifth bit or a minimum (layouts in
+// kernels_amd64.s): Q4_1 and Q5_1 pair with Q8_1 activations and add m·s
+// per block; Q5_0 pairs with Q8_0.
+
+// SCALEM: from [d, m] at (R0) and [d, s] at (R1), both advanced by 4:
+// V19 = d·da in every lane, F29 += m·s.
+#define SCALEM \
+	MOVWU.P 4(R0), R4        \
+	MOVWU.P 4(R1), R5        \
+	VMOV    R4, V16.S[0]     \
+	VMOV    R5, V17.S[0]     \
+	FCVTL4(16, 16)           \
+	FCVTL4(17, 17)           \
+	FMUL4(16, 16, 17)        \
+	VDUP    V16.S[1], V18.S4 \
+	FADDS   F18, F29, F29    \
+	VDUP    V16.S[0], V19.S4
+
+// NIB16N loads the 16 bytes of nibbles at (R0), advancing it: elements
+// 0..15 to V1, 16..31 to V0.
+#define NIB16N \
+	VLD1.P 16(R0), [V0.B16]       \
+	VAND   V28.B16, V0.B16, V1.B16 \
+	VUSHR  $4, V0.B16, V0.B16
+
+// QH32N ORs bit j of the qh word at (R0), as 0x10, into code j (V1: 0..15,
+// V0: 16..31), advancing R0 by 4.
+#define QH32N \
+	MOVWU.P 4(R0), R6                \
+	VMOV    R6, V5.S[0]              \
+	VTBL    V24.B16, [V5.B16], V6.B16 \
+	VTBL    V25.B16, [V5.B16], V7.B16 \
+	VCMTST  V26.B16, V6.B16, V6.B16  \
+	VCMTST  V26.B16, V7.B16, V7.B16  \
+	VAND    V27.B16, V6.B16, V6.B16  \
+	VAND    V27.B16, V7.B16, V7.B16  \
+	VORR    V6.B16, V1.B16, V1.B16   \
+	VORR    V7.B16, V0.B16, V0.B16
+
+// CODEDOT adds the dot product of the codes V1, V0 with the next 32
+// activations at (R1), scaled by V19, to V30.
+#define CODEDOT \
+	VLD1.P 32(R1), [V2.B16, V3.B16] \
+	VEOR   V4.B16, V4.B16, V4.B16   \
+	SDOT(4, 1, 2)                   \
+	SDOT(4, 0, 3)                   \
+	SCVTF4(4, 4)                    \
+	VFMLA  V4.S4, V19.S4, V30.S4
+
+// QHCONST sets the constants of QH32N.
+#define QHCONST \
+	VMOVQ $0x0000000000000000, $0x0101010101010101, V24 \
+	VMOVQ $0x0202020202020202, $0x0303030303030303, V25 \
+	VMOVQ $0x8040201008040201, $0x8040201008040201, V26 \
+	VMOVI $16, V27.B16
+
+// func dotQ4_1NEON(w, a *byte, nb int) float32
+TEXT ·dotQ4_1NEON(SB), NOSPLIT, $0-28
+	MOVD w+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD nb+16(FP), R2
+	VEOR V30.B16, V30.B16, V30.B16
+	FMOVS $0.0, F29
+	VMOVI $15, V28.B16
+q41loop:
+	SCALEM
+	NIB16N
+	CODEDOT
+	SUBS $1, R2
+	BNE  q41loop
+	HSUM4
+	FADDS F29, F30, F30
+	FMOVS F30, ret+24(FP)
+	RET
+
+// func dotQ5_1NEON(w, a *byte, nb int) float32
+TEXT ·dotQ5_1NEON(SB), NOSPLIT, $0-28
+	MOVD w+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD nb+16(FP), R2
+	VEOR V30.B16, V30.B16, V30.B16
+	FMOVS $0.0, F29
+	VMOVI $15, V28.B16
+	QHCONST
+q51loop:
+	SCALEM
+	ADD    $4, R0, R7
+	VLD1   (R7), [V0.B16]
+	VAND   V28.B16, V0.B16, V1.B16
+	VUSHR  $4, V0.B16, V0.B16
+	QH32N
+	ADD    $16, R0
+	CODEDOT
+	SUBS $1, R2
+	BNE  q51loop
+	HSUM4
+	FADDS F29, F30, F30
+	FMOVS F30, ret+24(FP)
+	RET
+
+// func dotQ5_0NEON(w, a *byte, nb int) float32
+TEXT ·dotQ5_0NEON(SB), NOSPLIT, $0-28
+	MOVD w+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD nb+16(FP), R2
+	VEOR V30.B16, V30.B16, V30.B16
+	VMOVI $15, V28.B16
+	QHCONST
+q50loop:
+	SCALE2
+	VDUP   V18.S[0], V19.S4
+	ADD    $4, R0, R7
+	VLD1   (R7), [V0.B16]
+	VAND   V28.B16, V0.B16, V1.B16
+	VUSHR  $4, V0.B16, V0.B16
+	QH32N
+	ADD    $16, R0
+	VSUB   V27.B16, V1.B16, V1.B16
+	VSUB   V27.B16, V0.B16, V0.B16
+	CODEDOT
+	SUBS $1, R2
+	BNE  q50loop
+	HSUM4
+	FMOVS F30, ret+24(FP)
 	RET

@@ -215,9 +215,14 @@ func TestFastKernel4MatchGeneric(t *testing.T) {
 					for i := range 4 {
 						copy(a[i*stride:], quantizeRow(t, at, floatRow(rng, rowKinds[(i+nb)%len(rowKinds)], n)))
 					}
+					var scales []float32
+					if at == gguf.TypeQ8_0 {
+						scales = make([]float32, 4*n/32)
+						actScales4(a, stride, n/32, scales)
+					}
 					const ystride = 3
 					y := make([]float32, 3*ystride+1)
-					k4(w, a, stride, n, y, ystride)
+					k4(w, a, stride, n, scales, y, ystride)
 					for i := range 4 {
 						checkDot(t, typ, w, a[i*stride:i*stride+int(ab)], n, y[i*ystride], fmt.Sprintf("n=%d weights %s activation row %d", n, wk, i))
 					}

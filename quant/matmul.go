@@ -1,6 +1,10 @@
 package quant
 
-import "github.com/odbench/odbench/gguf"
+import (
+	"encoding/binary"
+
+	"github.com/odbench/odbench/gguf"
+)
 
 // Tile sizes of MatMul. A tile is a block of tileRows weight rows times a
 // block of tileActs activation rows. Within a tile, four activation rows at
@@ -13,19 +17,42 @@ const (
 	tileActs = 64
 )
 
-// quantizeJob quantizes activation rows [lo, hi) of x into a.
+// quantizeJob quantizes activation rows [lo, hi) of x into a and, for Q8_0,
+// lays out the scales of each whole group of four rows in scales.
 type quantizeJob struct {
 	t        gguf.Type
 	x        []float32
 	cols     int
 	a        []byte
 	actBytes int
+	scales   []float32
 }
 
 func (j *quantizeJob) do(lo, hi int) {
 	for i := lo; i < hi; i++ {
 		if err := Quantize(j.t, j.x[i*j.cols:(i+1)*j.cols], j.a[i*j.actBytes:(i+1)*j.actBytes]); err != nil {
 			panic("quant: MatMul: " + err.Error()) // unreachable: checkShape checked type and length
+		}
+	}
+	if j.scales == nil {
+		return
+	}
+	nb := j.cols / 32
+	for g := lo &^ 3; g+4 <= hi; g += 4 { // lo is a multiple of 4: the pool hands out groups of 4
+		actScales4(j.a[g*j.actBytes:], j.actBytes, nb, j.scales[g*nb:(g+4)*nb])
+	}
+}
+
+// actScales4 writes the f16 block scales of four Q8_0 activation rows of
+// nb blocks (the first at a, the next ones astride bytes further) to s as
+// float32, interleaved: s[4*b+k] is the scale of block b of row k, so that
+// a four-row kernel reads the scales of one block with one load.
+func actScales4(a []byte, astride, nb int, s []float32) {
+	_ = s[4*nb-1]
+	for k := range 4 {
+		row := a[k*astride:]
+		for b := range nb {
+			s[4*b+k] = FP16ToFP32(binary.LittleEndian.Uint16(row[b*34:]))
 		}
 	}
 }
@@ -43,6 +70,10 @@ type matMulJob struct {
 	actBytes int
 	actTiles int
 	y        []float32
+	// scales holds the f32 block scales of Q8_0 activations, laid out by
+	// actScales4 for each group of four rows: scalesPerRow per row.
+	scales       []float32
+	scalesPerRow int
 }
 
 func (j *matMulJob) do(lo, hi int) {
@@ -54,8 +85,12 @@ func (j *matMulJob) do(lo, hi int) {
 		i := i0
 		for ; i+4 <= i1; i += 4 {
 			a := j.a[i*j.actBytes:]
+			var sc []float32
+			if j.scales != nil {
+				sc = j.scales[i*j.scalesPerRow:]
+			}
 			for r := r0; r < r1; r++ {
-				j.k4(j.w[r*j.rowBytes:(r+1)*j.rowBytes], a, j.actBytes, j.cols, j.y[i*j.rows+r:], j.rows)
+				j.k4(j.w[r*j.rowBytes:(r+1)*j.rowBytes], a, j.actBytes, j.cols, sc, j.y[i*j.rows+r:], j.rows)
 			}
 		}
 		for ; i < i1; i++ {
@@ -80,8 +115,12 @@ func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, 
 		scratch = new(Scratch)
 	}
 	a := scratch.actBuf(n * sh.actBytes)
+	var scales []float32
+	if sh.act == gguf.TypeQ8_0 {
+		scales = scratch.scaleBuf(n / 4 * 4 * (cols / 32))
+	}
 	q := &scratch.q
-	*q = quantizeJob{t: sh.act, x: x, cols: cols, a: a, actBytes: sh.actBytes}
+	*q = quantizeJob{t: sh.act, x: x, cols: cols, a: a, actBytes: sh.actBytes, scales: scales}
 	p.parallel(n, 4, q)
 	*q = quantizeJob{}
 
@@ -90,7 +129,7 @@ func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, 
 	*j = matMulJob{
 		k: active.dot[t], k4: active.dot4[t], w: w, a: a,
 		rows: rows, cols: cols, n: n, rowBytes: sh.rowBytes, actBytes: sh.actBytes,
-		actTiles: actTiles, y: y,
+		actTiles: actTiles, y: y, scales: scales, scalesPerRow: cols / 32,
 	}
 	p.parallel(actTiles*((rows+tileRows-1)/tileRows), 1, j)
 	*j = matMulJob{}

@@ -11,10 +11,11 @@ import (
 // work descriptors. Reusing one Scratch makes steady-state calls allocation
 // free. A Scratch serves one call at a time; the zero value is ready to use.
 type Scratch struct {
-	act []byte // quantized activation rows, n × RowBytes(VecDotType(t), cols)
-	mv  matVecJob
-	mm  matMulJob
-	q   quantizeJob
+	act    []byte    // quantized activation rows, n × RowBytes(VecDotType(t), cols)
+	scales []float32 // f32 scales of Q8_0 activation blocks (actScales4 layout)
+	mv     matVecJob
+	mm     matMulJob
+	q      quantizeJob
 }
 
 // actBuf returns the activation buffer grown to n bytes.
@@ -24,6 +25,15 @@ func (s *Scratch) actBuf(n int) []byte {
 	}
 	s.act = s.act[:n]
 	return s.act
+}
+
+// scaleBuf returns the activation scale buffer grown to n floats.
+func (s *Scratch) scaleBuf(n int) []float32 {
+	if cap(s.scales) < n {
+		s.scales = make([]float32, n)
+	}
+	s.scales = s.scales[:n]
+	return s.scales
 }
 
 // shape holds the checked sizes of one matrix product.

@@ -204,8 +204,12 @@ func writeFooter(w io.Writer, b *results.Bench, lead string) error {
 	var lines []string
 	if d := b.Device; d != nil {
 		c := d.Calibration
-		lines = append(lines, fmt.Sprintf("device: %s (%s); ceilings from read %.1f GB/s, fp32 %.1f GFLOP/s, int8 %.1f GOP/s",
-			d.Name, strings.TrimSpace(d.CPU.Model), c.ReadGBsAll, c.FP32GFLOPSAll, c.Int8GOPSAll))
+		name := d.Name
+		if m := strings.TrimSpace(d.CPU.Model); m != "" {
+			name += " (" + m + ")"
+		}
+		lines = append(lines, fmt.Sprintf("device: %s; ceilings from read %.1f GB/s, fp32 %.1f GFLOP/s, int8 %.1f GOP/s",
+			name, c.ReadGBsAll, c.FP32GFLOPSAll, c.Int8GOPSAll))
 	}
 	if b.Interrupted {
 		lines = append(lines, "interrupted: the results hold the repetitions finished before Ctrl-C")

@@ -80,8 +80,11 @@ type PlanCandidate struct {
 	WeightsBytes  int64   `json:"weights_bytes"`
 	KVBytes       int64   `json:"kv_bytes"`
 	ComputeBytes  int64   `json:"compute_bytes"`
-	OverheadBytes int64   `json:"overhead_bytes"`
-	TotalBytes    int64   `json:"total_bytes"`
+	// RepackBytes is the copy llama.cpp's CPU backend makes of some weight
+	// types in an interleaved layout (the mapped originals stay resident too).
+	RepackBytes   int64 `json:"repack_bytes,omitempty"`
+	OverheadBytes int64 `json:"overhead_bytes"`
+	TotalBytes    int64 `json:"total_bytes"`
 	// RAMBytes and VRAMBytes split TotalBytes where a discrete GPU takes layers.
 	RAMBytes  int64 `json:"ram_bytes"`
 	VRAMBytes int64 `json:"vram_bytes,omitempty"`

@@ -28,7 +28,6 @@ type Options struct {
 	KVTypeV    string // V cache element type (-ctv): "f16" (default), "q8_0", ...; llama.cpp quantizes V only with flash attention
 	FlashAttn  bool   // use flash attention (-fa)
 	NoMmap     bool   // read the file into memory instead of mapping it (-mmp 0)
-	Seed       uint64 // seed of the sampler's random numbers
 	LibDir     string // folder of a shared library the runner loads (llamacpp); "" searches the usual places
 	// Endpoint is the address of a server for HTTP runners (ollama, openai); "" for in-process runners.
 	Endpoint string
@@ -80,8 +79,9 @@ type Model interface {
 	Reset() error
 	// Decode appends tokens to the sequence and evaluates them, in batches
 	// of Options.BatchSize; afterwards the logits of the last token are
-	// available to Sample (and Logits). It returns ErrContextFull when the
-	// tokens do not fit in the context.
+	// available to Sample (and Logits). It returns when the evaluation is
+	// done (not merely queued on a GPU), so the harness can time it, and
+	// ErrContextFull when the tokens do not fit in the context.
 	Decode(ctx context.Context, tokens []int32) error
 	// Sample picks the next token from the logits of the last decoded token.
 	Sample(p SamplerParams) (int32, error)
@@ -135,13 +135,6 @@ type GPUOffloader interface {
 // LoRALoader is a Model that applies LoRA adapters (llama.cpp GGUF adapter format).
 type LoRALoader interface {
 	LoadLoRA(path string, scale float32) error
-}
-
-// ServerTimings is reported by runners whose server measures time itself
-// (Ollama's durations); the harness records it beside the client timings.
-type ServerTimings interface {
-	// LastTimings returns the server's own durations of the last request, in nanoseconds, by name.
-	LastTimings() map[string]int64
 }
 
 var (

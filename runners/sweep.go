@@ -19,14 +19,8 @@ type Sweep struct {
 	Config  Config
 	// Device gives the ceilings' rates; nil: no ceilings, with a note.
 	Device *results.Device
-	// Footprint of the model; nil: no ceilings and no fit check, with a note.
+	// Footprint of the model; nil: no ceilings, with a note.
 	Footprint *Footprint
-	// WeightBytes is the model's tensor bytes, for the fit check.
-	WeightBytes uint64
-	// AvailableBytes is the memory a model may use; 0 skips the fit check.
-	AvailableBytes uint64
-	// Force loads a model that the fit check refuses.
-	Force bool
 	// Notes are added to the document's notes (energy, device source, ...).
 	Notes []string
 	// OnResult, when not nil, is called with each finished result.
@@ -47,10 +41,7 @@ func (s Sweep) Run(ctx context.Context) (*results.Bench, error) {
 	case rates == (Rates{}):
 		doc.Notes = append(doc.Notes, "ceilings omitted: no device profile (pass --device PROFILE.json from `odbench detect --save`, or --bandwidth and --flops)")
 	}
-	nCtx := 0
-	for _, t := range s.Tests {
-		nCtx = max(nCtx, t.Tokens())
-	}
+	nCtx := ContextFor(s.Tests)
 	for _, opts := range s.Options {
 		opts.CtxSize = nCtx
 		err := s.runOptions(ctx, opts, rates, doc)
@@ -74,12 +65,6 @@ func (s Sweep) runOptions(ctx context.Context, opts Options, rates Rates, doc *r
 		return err
 	}
 	kvBytes := (kBytes + vBytes) / 2
-	if s.Footprint != nil && !s.Force {
-		need := NeedFor(s.WeightBytes, *s.Footprint, opts.CtxSize, kvBytes)
-		if err := CheckFit(s.Model, need, opts.CtxSize, s.AvailableBytes); err != nil {
-			return err
-		}
-	}
 	start := time.Now()
 	m, err := s.Runner.Load(ctx, s.Model, opts)
 	if err != nil {
@@ -111,6 +96,15 @@ func (s Sweep) runOptions(ctx context.Context, opts Options, rates Rates, doc *r
 		}
 	}
 	return nil
+}
+
+// ContextFor returns the context the tests need: the most tokens one holds.
+func ContextFor(tests []Test) int {
+	n := 0
+	for _, t := range tests {
+		n = max(n, t.Tokens())
+	}
+	return n
 }
 
 func typeName(kv string) string {

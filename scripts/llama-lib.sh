@@ -45,6 +45,10 @@ if [ -f "$dest/.complete" ]; then
 	exit 0
 fi
 
+if ! command -v "$npm" >/dev/null 2>&1; then
+	echo "llama-lib: $npm not found: install Node.js (npm), or get llama.cpp's v0.5.0 build (node-llama-cpp's naming) another way and pass --llama-lib DIR" >&2
+	exit 1
+fi
 tmp=$cache/npm.tmp.$$
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp"
@@ -59,6 +63,7 @@ fi
 rm -rf "$dest"
 mkdir -p "$dest"
 cp -R "$src"/. "$dest"/
+rm -f "$dest"/*.node # the Node.js addon; odbench loads the libraries alone
 # yzma opens lib<name>.so (.dylib, .dll) by its short name: link the
 # versioned names the npm build uses (libllama.v0.5.0.so) to those.
 case "$os" in

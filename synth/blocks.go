@@ -66,9 +66,13 @@ var fillers = map[gguf.Type]blockFiller{
 	}},
 	gguf.TypeQ8_0: {bytes: 34, d: f16(weightStd / rms8), fix: func(b []byte, d uint16) {
 		putF16(b, 0, d)
-		for i := 2; i < 34; i++ {
-			if b[i] == 0x80 { // -128: the reference quantizer never writes it
-				b[i] = 0x81
+		for i := 2; i < 34; i += 8 {
+			if hasByte80(binary.LittleEndian.Uint64(b[i:])) {
+				for j := i; j < i+8; j++ {
+					if b[j] == 0x80 { // -128: the reference quantizer never writes it
+						b[j] = 0x81
+					}
+				}
 			}
 		}
 	}},
@@ -110,6 +114,14 @@ var fillers = map[gguf.Type]blockFiller{
 	}},
 }
 
+// hasByte80 reports whether any byte of w is 0x80, eight bytes at a time:
+// x has a zero byte exactly where w has 0x80.
+func hasByte80(w uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	x := w ^ highs
+	return (x-ones)&^x&highs != 0
+}
+
 // fixKScales writes the d, dmin and packed 6-bit scales of a Q4_K or Q5_K
 // block whose eight sub-blocks all have scale and min kScale.
 func fixKScales(b []byte, d uint16, minPerScale float64) {
@@ -129,7 +141,6 @@ type valueKind int
 const (
 	kindWeight valueKind = iota // random, mean 0, std weightStd
 	kindNorm                    // near 1
-	kindBias                    // near 0
 )
 
 // fill writes random data of type t into buf, which holds whole rows.
@@ -163,15 +174,17 @@ func fill(buf []byte, t gguf.Type, kind valueKind, rng *rand.ChaCha8) error {
 		}
 		return nil
 	case gguf.TypeF16, gguf.TypeBF16:
-		if len(buf)%8 != 0 {
-			return fmt.Errorf("%d bytes is not a whole number of 4-element %v groups", len(buf), t)
+		if len(buf)%2 != 0 {
+			return fmt.Errorf("%d bytes is not a whole number of %v elements", len(buf), t)
 		}
 		tab := halfTable(t, kind, center, a)
-		for off := 0; off < len(buf); off += 8 {
-			r := rng.Uint64()
-			for k := 0; k < 4; k++ {
-				putF16(buf, off+2*k, tab[uint16(r>>(16*k))])
+		var r uint64
+		for i := 0; 2*i < len(buf); i++ {
+			if i%4 == 0 {
+				r = rng.Uint64() // four 16-bit draws
 			}
+			putF16(buf, 2*i, tab[uint16(r)])
+			r >>= 16
 		}
 		return nil
 	}

@@ -1,6 +1,7 @@
 package synth
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -27,6 +28,13 @@ func TestFillDequantizes(t *testing.T) {
 			rng := rand.NewChaCha8([32]byte{1})
 			if err := fill(buf, typ, kindWeight, rng); err != nil {
 				t.Fatal(err)
+			}
+			if typ == gguf.TypeQ8_0 {
+				for off := 0; off < len(buf); off += 34 {
+					if i := bytes.IndexByte(buf[off+2:off+34], 0x80); i >= 0 {
+						t.Fatalf("block at %d holds -128 at %d", off, i)
+					}
+				}
 			}
 			vals := make([]float32, n)
 			if err := quant.Dequantize(typ, buf, vals); err != nil {
@@ -94,5 +102,28 @@ func BenchmarkFill(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+func TestHasByte80(t *testing.T) {
+	for _, tt := range []struct {
+		w    uint64
+		want bool
+	}{
+		{0, false}, {0x80, true}, {0x8000000000000000, true}, {0x7f81ff00, false},
+		{0x0080000000000000, true}, {0x8181818181818181, false}, {0x0100000000008001, true},
+	} {
+		if got := hasByte80(tt.w); got != tt.want {
+			t.Errorf("hasByte80(%#x) = %v, want %v", tt.w, got, tt.want)
+		}
+	}
+	// Every single-byte position and value.
+	for pos := 0; pos < 8; pos++ {
+		for v := 0; v < 256; v++ {
+			w := uint64(v) << (8 * pos)
+			if got := hasByte80(w); got != (v == 0x80) {
+				t.Fatalf("hasByte80(%#x) = %v", w, got)
+			}
+		}
 	}
 }

@@ -112,12 +112,11 @@ func tensorRNG(seed uint64, name string) *rand.ChaCha8 {
 	return rand.NewChaCha8(key)
 }
 
+// kindOf says how a tensor's values look: norms near 1, everything else
+// (matrices, biases) small random values.
 func kindOf(name string) valueKind {
 	if strings.HasSuffix(name, "_norm.weight") {
 		return kindNorm
-	}
-	if strings.HasSuffix(name, ".bias") {
-		return kindBias
 	}
 	return kindWeight
 }
@@ -144,10 +143,10 @@ func writeTensor(ctx context.Context, w *gguf.Writer, m models.Model, t recipe.T
 	if err != nil {
 		return err
 	}
-	rowsPerChunk := max(int64(len(buf))/rowBytes, 1)
-	if rowBytes > int64(len(buf)) {
-		return fmt.Errorf("a row of %d bytes exceeds the %d-byte chunk", rowBytes, len(buf))
+	if rowBytes == 0 || rowBytes > int64(len(buf)) {
+		return fmt.Errorf("a row of %d bytes does not fit the %d-byte chunk", rowBytes, len(buf))
 	}
+	rowsPerChunk := int64(len(buf)) / rowBytes
 	rng := tensorRNG(o.Seed, t.Name)
 	kind := kindOf(t.Name)
 	rows := t.Bytes / rowBytes
@@ -157,9 +156,6 @@ func writeTensor(ctx context.Context, w *gguf.Writer, m models.Model, t recipe.T
 		}
 		n := min(rowsPerChunk, rows-done)
 		chunk := buf[:n*rowBytes]
-		if kind == kindBias {
-			kind = kindWeight // biases are small random values like weights
-		}
 		if err := fill(chunk, t.Type, kind, rng); err != nil {
 			return err
 		}

@@ -162,3 +162,35 @@ func TestStreamDecoder(t *testing.T) {
 		t.Errorf("Flush = %q, want the held byte", s)
 	}
 }
+
+// FuzzEncode feeds arbitrary bytes through both vocabulary kinds: every id
+// must be in range, and streaming must give the same bytes as the pieces.
+func FuzzEncode(f *testing.F) {
+	for _, s := range edgeCases {
+		f.Add(s)
+	}
+	_, spm := fixture(f, "spm")
+	bpe, err := FromMetadata(metadata(tinyBPE()))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for _, tok := range []*Tokenizer{spm, bpe} {
+			ids := tok.Encode(text, true, true)
+			d := tok.NewStreamDecoder()
+			var streamed, pieces strings.Builder
+			for _, id := range ids {
+				if id < 0 || int(id) >= tok.VocabSize() {
+					t.Fatalf("Encode(%q) gave id %d outside the vocabulary", text, id)
+				}
+				streamed.WriteString(d.Add(id))
+				pieces.WriteString(tok.piece(id, false))
+			}
+			streamed.WriteString(d.Flush())
+			if streamed.String() != pieces.String() {
+				t.Fatalf("streamed %q, pieces %q", streamed.String(), pieces.String())
+			}
+			tok.Decode(ids)
+		}
+	})
+}

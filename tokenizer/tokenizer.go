@@ -80,21 +80,24 @@ type Tokenizer struct {
 
 	special []int32 // control, user-defined and unknown tokens, longest text first
 
-	bos, eos, eot, eom, unk int32
-	eog                     map[int32]bool
-	addBOS, addEOS          bool
-	addSpacePrefix          bool
-	cleanSpaces             bool
-	byteIDs                 [256]int32 // SPM: byte fallback token of each byte
+	bos, eos, eot, eom, unk, pad int32
+	eog                          map[int32]bool
+	addBOS, addEOS               bool
+	addSpacePrefix               bool
+	cleanSpaces                  bool
+	byteIDs                      [256]int32 // SPM: byte fallback token of each byte
 }
 
-// FromMetadata builds the tokenizer that the GGUF metadata describes.
+// FromMetadata builds the tokenizer that the GGUF metadata describes, with
+// llama.cpp's defaults for what it leaves out. Errors name the metadata key
+// at fault; callers add the file name. A tokenizer model or pre-tokenizer
+// this package lacks gives an error wrapping ErrUnsupported.
 func FromMetadata(m MetadataReader) (*Tokenizer, error) {
 	model, ok := m.String("tokenizer.ggml.model")
 	if !ok {
 		return nil, errors.New("tokenizer.ggml.model is missing")
 	}
-	t := &Tokenizer{unk: none, eot: none, eom: none}
+	t := &Tokenizer{unk: none, eot: none, eom: none, pad: none}
 	switch model {
 	case "llama":
 		t.kind = SPM
@@ -106,7 +109,7 @@ func FromMetadata(m MetadataReader) (*Tokenizer, error) {
 		pre, _ := m.String("tokenizer.ggml.pre")
 		spec, ok := preTokenizers[pre]
 		if !ok {
-			return nil, fmt.Errorf("%w: pre-tokenizer %q (supported: default, llama3, llama-bpe, qwen2, smollm, gpt-2)", ErrUnsupported, pre)
+			return nil, fmt.Errorf("%w: tokenizer.ggml.pre %q (supported: %s)", ErrUnsupported, pre, supportedPre())
 		}
 		t.pre = spec
 		t.addBOS, t.cleanSpaces = spec.addBOS, spec.cleanSpaces
@@ -131,6 +134,18 @@ func FromMetadata(m MetadataReader) (*Tokenizer, error) {
 	}
 	t.buildPieces()
 	return t, nil
+}
+
+// supportedPre lists the tokenizer.ggml.pre values this package knows.
+func supportedPre() string {
+	var names []string
+	for name := range preTokenizers {
+		if name != "" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
 }
 
 func (t *Tokenizer) loadVocab(m MetadataReader) error {
@@ -255,6 +270,7 @@ func (t *Tokenizer) loadSpecial(m MetadataReader) error {
 	t.eot = t.specialID(m, p+"eot_token_id", none)
 	t.eom = t.specialID(m, p+"eom_token_id", none)
 	t.unk = t.specialID(m, p+"unknown_token_id", t.unk)
+	t.pad = t.specialID(m, p+"padding_token_id", none)
 	fimPad := t.specialID(m, p+"fim_pad_token_id", none)
 	fimRep := t.specialID(m, p+"fim_rep_token_id", none)
 	fimSep := t.specialID(m, p+"fim_sep_token_id", none)
@@ -360,8 +376,18 @@ func (t *Tokenizer) BOS() int32 { return t.bos }
 // EOS is the end-of-sequence token, or -1 when the vocabulary has none.
 func (t *Tokenizer) EOS() int32 { return t.eos }
 
-// EOT is the end-of-turn token, or -1 when the vocabulary has none.
+// EOT is the end-of-turn token, or -1 when the vocabulary has none. When the
+// metadata names none, the first of llama.cpp's candidate texts found is
+// taken (<|eot_id|>, <|im_end|>, <|end|>, ...); llama.cpp itself takes the
+// first in its hash map's order, which can be another candidate. Both end
+// generation: IsEOG covers every candidate.
 func (t *Tokenizer) EOT() int32 { return t.eot }
+
+// Unknown is the token of text the vocabulary cannot spell, or -1.
+func (t *Tokenizer) Unknown() int32 { return t.unk }
+
+// Pad is the padding token, or -1 when the vocabulary has none.
+func (t *Tokenizer) Pad() int32 { return t.pad }
 
 // AddBOS reports whether Encode with addSpecial puts BOS first.
 func (t *Tokenizer) AddBOS() bool { return t.addBOS }

@@ -2,16 +2,21 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/shirou/gopsutil/v4/mem"
 	"golang.org/x/term"
 
 	"github.com/odbench/odbench/gguf"
+	"github.com/odbench/odbench/profiles/calibrate"
+	"github.com/odbench/odbench/profiles/plan"
 	"github.com/odbench/odbench/report"
 	"github.com/odbench/odbench/results"
 	"github.com/odbench/odbench/runners"
@@ -113,7 +118,8 @@ func runBench(ctx context.Context, e env, args []string) error {
 	bandwidth := fs.Float64("bandwidth", 0, "memory read bandwidth, GB/s, for the ceilings (without --device)")
 	flops := fs.Float64("flops", 0, "fp32 compute, GFLOP/s, for the ceilings (without --device)")
 	int8ops := fs.Float64("int8", 0, "int8 compute, GOP/s, for the prefill ceiling of quantized models (without --device)")
-	force := fs.Bool("force", false, "load the model even when it will not fit in memory")
+	force := fs.Bool("force", false, "load the model even when the planner says it will not fit in memory")
+	noCalibrate := fs.Bool("no-calibrate", false, "without --device or rate flags, skip the quick calibration (and the ceilings)")
 	libDir := fs.String("llama-lib", "", "folder of the llama.cpp library (llamacpp runner; default: $"+"ODBENCH_LLAMA_LIB, then the usual places)")
 	if err := parseFlags(fs, e, args); err != nil {
 		return err
@@ -143,18 +149,23 @@ func runBench(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sw := runners.Sweep{Runner: r, Model: *model, Options: opts, Tests: tests, Force: *force,
+	sw := runners.Sweep{Runner: r, Model: *model, Options: opts, Tests: tests,
 		Config: runners.Config{Repetitions: *reps, Seed: *seed}}
-	if sw.Device, err = benchDevice(*devicePath, *bandwidth, *flops, *int8ops); err != nil {
+	var notes []string
+	if sw.Device, notes, err = benchDevice(ctx, *devicePath, *bandwidth, *flops, *int8ops, *noCalibrate); err != nil {
 		return err
 	}
-	sw.AvailableBytes = availableMemory(sw.Device)
+	sw.Notes = append(sw.Notes, notes...)
 	if gf, err := gguf.Open(*model); err == nil {
-		fp, ferr := runners.FootprintOf(gf)
-		if ferr == nil {
-			sw.Footprint, sw.WeightBytes = &fp, uint64(gf.DataBytes())
+		if fp, err := runners.FootprintOf(gf); err == nil {
+			sw.Footprint = &fp
 		}
+		notes, err := checkFit(gf, sw.Device, opts, runners.ContextFor(tests), *force)
 		gf.Close()
+		if err != nil {
+			return err
+		}
+		sw.Notes = append(sw.Notes, notes...)
 	} else if _, statErr := os.Stat(*model); statErr == nil {
 		sw.Notes = append(sw.Notes, fmt.Sprintf("ceilings and fit check skipped: %v", err))
 	}
@@ -226,37 +237,68 @@ func optionSets(libDir string, threads, ngl, batch, ubatch intList, ctk, ctv str
 	return sets, nil
 }
 
-// benchDevice reads the device profile, or makes one from the rate flags;
-// nil when neither is given.
-func benchDevice(path string, bw, fp32, int8 float64) (*results.Device, error) {
+// benchDevice returns the device whose rates give the ceilings: the
+// profile at path, else one made from the rate flags, else this machine
+// with a quick calibration (unless noCalibrate), and notes on its source.
+func benchDevice(ctx context.Context, path string, bw, fp32, int8 float64, noCalibrate bool) (*results.Device, []string, error) {
 	if path != "" {
 		var d results.Device
 		if err := results.ReadJSONFile(path, results.DeviceSchema, &d); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		return &d, nil
+		return &d, nil, nil
 	}
-	if bw <= 0 && fp32 <= 0 && int8 <= 0 {
-		return nil, nil
+	d := &results.Device{Schema: results.DeviceSchema, Name: "this", CreatedAt: time.Now().UTC()}
+	d.Host.OS, d.CPU.Arch = runtime.GOOS, runtime.GOARCH
+	if vm, err := mem.VirtualMemory(); err == nil {
+		d.Memory.TotalBytes, d.Memory.AvailableBytes = vm.Total, vm.Available
 	}
-	return &results.Device{Schema: results.DeviceSchema, Name: "flags", Calibration: results.Calibration{
-		ReadGBsAll: bw, FP32GFLOPSAll: fp32, Int8GOPSAll: int8, Source: "flags"}}, nil
+	switch {
+	case bw > 0 || fp32 > 0 || int8 > 0:
+		d.Calibration = results.Calibration{ReadGBsAll: bw, FP32GFLOPSAll: fp32, Int8GOPSAll: int8, Source: "flags"}
+		return d, []string{"ceilings from the --bandwidth, --flops and --int8 flags"}, nil
+	case noCalibrate:
+		return d, nil, nil
+	}
+	c, err := calibrate.Run(ctx, calibrate.Options{AvailableBytes: d.Memory.AvailableBytes, Duration: benchCalibration})
+	if err != nil {
+		return nil, nil, fmt.Errorf("quick calibration: %w", err)
+	}
+	c.Source = "measured"
+	d.Calibration = c
+	return d, []string{fmt.Sprintf("ceilings from a quick calibration (%.1f s; `odbench detect --save` and --device give steadier figures)", c.DurationMS/1e3)}, nil
 }
 
-// availableMemory is the memory a model may take: the profile's figure
-// (bounded by a container limit) or this machine's available memory.
-func availableMemory(d *results.Device) uint64 {
-	if d != nil && d.Memory.AvailableBytes > 0 {
-		avail := d.Memory.AvailableBytes
-		if l := d.Memory.CgroupLimitBytes; l > 0 && l < avail {
-			avail = l
+// benchCalibration is the time bench spends on each calibration figure.
+const benchCalibration = 150 * time.Millisecond
+
+// checkFit asks the planner whether the model fits the device with each
+// option set's KV cache, before anything is loaded. A refusal is an error
+// unless force; a model the planner cannot describe gives a note.
+func checkFit(f *gguf.File, dev *results.Device, sets []runners.Options, nCtx int, force bool) ([]string, error) {
+	subj, err := plan.FileSubject(f)
+	if err != nil {
+		return []string{fmt.Sprintf("fit check skipped: %v", err)}, nil
+	}
+	ft, _ := f.FileType()
+	checked := map[string]bool{}
+	for _, o := range sets {
+		kv := o.KVType
+		if checked[kv] {
+			continue
 		}
-		return avail
+		checked[kv] = true
+		_, err := plan.Fit(subj, ft, *dev, plan.Options{Context: nCtx, KVType: kv})
+		switch {
+		case errors.Is(err, plan.ErrDoesNotFit) && force:
+			return []string{fmt.Sprintf("loaded with --force although %v", err)}, nil
+		case errors.Is(err, plan.ErrDoesNotFit):
+			return nil, fmt.Errorf("%w (--force loads it anyway)", err)
+		case err != nil:
+			return []string{fmt.Sprintf("fit check skipped: %v", err)}, nil
+		}
 	}
-	if vm, err := mem.VirtualMemory(); err == nil {
-		return vm.Available
-	}
-	return 0
+	return nil, nil
 }
 
 // progress reports a bench's progress on stderr: a bar redrawn in place on

@@ -82,7 +82,7 @@ func TestBenchFormats(t *testing.T) {
 	model := tinyModel(t)
 	for _, f := range []string{"table", "md", "csv", "jsonl"} {
 		t.Run(f, func(t *testing.T) {
-			code, out, errs := benchCmd(t, context.Background(), "bench", "--model", model, "-p", "8", "-n", "2", "-r", "1", "-t", "1", "-o", f)
+			code, out, errs := benchCmd(t, context.Background(), "bench", "--model", model, "-p", "8", "-n", "2", "-r", "1", "-t", "1", "--no-calibrate", "-o", f)
 			if code != exitOK {
 				t.Fatalf("exit %d: %s", code, errs)
 			}
@@ -129,7 +129,7 @@ func TestBenchInterrupted(t *testing.T) {
 	// Ctrl-C after the first repetition of the tg test.
 	errb := &cancelOn{phrase: "tg4: repetition 1/3", cancel: cancel}
 	var out bytes.Buffer
-	code := runMain(ctx, []string{"bench", "--model", model, "-p", "8", "-n", "4", "-r", "3", "-t", "1", "--save", save, "-o", "md"}, env{stdout: &out, stderr: errb})
+	code := runMain(ctx, []string{"bench", "--model", model, "-p", "8", "-n", "4", "-r", "3", "-t", "1", "--no-calibrate", "--save", save, "-o", "md"}, env{stdout: &out, stderr: errb})
 	if code != exitInterrupted {
 		t.Fatalf("exit %d, want %d: %s", code, exitInterrupted, errb.String())
 	}
@@ -147,11 +147,42 @@ func TestBenchInterrupted(t *testing.T) {
 	ctx2, cancel2 := context.WithCancel(context.Background())
 	cancel2()
 	empty := filepath.Join(t.TempDir(), "none.json")
-	if code, _, errs := benchCmd(t, ctx2, "bench", "--model", model, "-r", "1", "--save", empty); code != exitInterrupted {
+	if code, _, errs := benchCmd(t, ctx2, "bench", "--model", model, "-r", "1", "--no-calibrate", "--save", empty); code != exitInterrupted {
 		t.Fatalf("exit %d: %s", code, errs)
 	}
 	if _, err := os.Stat(empty); !os.IsNotExist(err) {
 		t.Fatalf("a result file was saved without results: %v", err)
+	}
+}
+
+func TestBenchCalibratesAndChecksFit(t *testing.T) {
+	model := tinyModel(t)
+	// Without a profile or rates, a quick calibration gives the ceilings.
+	code, out, errs := benchCmd(t, context.Background(), "bench", "--model", model, "-p", "8", "-n", "0", "-r", "1", "-t", "1", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc results.Bench
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Device == nil || doc.Device.Calibration.Source != "measured" || doc.Results[0].CeilingTs <= 0 {
+		t.Fatalf("device %+v, result %+v", doc.Device, doc.Results[0])
+	}
+	// A device with 1 MiB of memory: the planner refuses before loading; --force loads.
+	dev := filepath.Join(t.TempDir(), "small.json")
+	small := results.Device{Schema: results.DeviceSchema, Name: "small", Memory: results.Memory{TotalBytes: 1 << 20, AvailableBytes: 1 << 20},
+		Calibration: results.Calibration{ReadGBsAll: 1, FP32GFLOPSAll: 1}}
+	if err := results.WriteJSONFile(dev, small); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = benchCmd(t, context.Background(), "bench", "--model", model, "-p", "8", "-n", "0", "-r", "1", "--device", dev)
+	if code != exitFailure || !strings.Contains(errs, "does not fit") || !strings.Contains(errs, "--force") {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	code, out, errs = benchCmd(t, context.Background(), "bench", "--model", model, "-p", "8", "-n", "0", "-r", "1", "--device", dev, "--force", "-o", "md")
+	if code != exitOK || !strings.Contains(out, "loaded with --force although") {
+		t.Fatalf("exit %d: %s\n%s", code, errs, out)
 	}
 }
 

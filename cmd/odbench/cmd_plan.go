@@ -26,7 +26,7 @@ const quickCalibration = 100 * time.Millisecond
 
 func runPlan(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "plan", "plan --model FILE|ID [--device this|NAME|PROFILE.json] [--ctx N] [--kv f16|q8_0] [--quick] [--json]")
-	modelArg := fs.String("model", "", "a GGUF file or a catalog model id")
+	modelArg := fs.String("model", "", "a GGUF file or a catalog model id: "+catalogIDs())
 	deviceArg := fs.String("device", "this", "this (probe this machine), a catalog device id (odbench devices), or a saved profile (odbench detect --save)")
 	ctxLen := fs.Int("ctx", plan.DefaultContext, "context length in tokens")
 	kv := fs.String("kv", "f16", "KV cache type: f16 or q8_0")
@@ -63,6 +63,19 @@ func runPlan(ctx context.Context, e env, args []string) error {
 		return writeJSON(e.stdout, p)
 	}
 	return plan.WriteTable(e.stdout, p)
+}
+
+// catalogIDs lists the catalog model ids for --help.
+func catalogIDs() string {
+	all, err := models.All()
+	if err != nil {
+		return err.Error()
+	}
+	ids := make([]string, len(all))
+	for i, m := range all {
+		ids[i] = m.ID
+	}
+	return strings.Join(ids, ", ")
 }
 
 // planSubject resolves --model: an existing file is read as GGUF, anything

@@ -67,7 +67,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 		*seed = uint64(time.Now().UnixNano())
 	}
 	start := time.Now()
-	m, err := r.Load(ctx, *model, runners.Options{Threads: *threads, GPULayers: *ngl, LibDir: *libDir, Seed: *seed})
+	m, err := r.Load(ctx, *model, runners.Options{Threads: *threads, GPULayers: *ngl, LibDir: *libDir})
 	if err != nil {
 		return err
 	}

@@ -32,7 +32,7 @@ type synthInfo struct {
 
 func runSynth(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "synth", "synth --model ID | --like FILE [--quant TYPE] [--seed N] [--vocab DIR] -o OUT.gguf [--json]")
-	modelID := fs.String("model", "", "catalog model id (see odbench plan --help for the list)")
+	modelID := fs.String("model", "", "catalog model id: "+catalogIDs())
 	like := fs.String("like", "", "copy the shape of this GGUF file")
 	quantName := fs.String("quant", "", "llama.cpp file type: Q4_K_M, Q5_K_M, Q3_K_M, Q4_K_S, Q5_K_S, Q6_K, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q2_K, F16, BF16, F32 (default Q4_K_M, or the --like file's type)")
 	seed := fs.Uint64("seed", 1, "random seed of the weights")

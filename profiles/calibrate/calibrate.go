@@ -90,6 +90,40 @@ func Run(ctx context.Context, o Options) (results.Calibration, error) {
 		return finish(c, start), fmt.Errorf("calibration interrupted: %w", err)
 	}
 
+	if err := m.memory(k, threads, words, &c); err != nil {
+		return finish(c, start), err
+	}
+	runtime.GC() // hand the buffer back before the compute figures
+	if err := m.compute(k, threads, &c); err != nil {
+		return finish(c, start), err
+	}
+	return finish(c, start), nil
+}
+
+// figure is one measurement: a pass run with n threads that returns the
+// work it did (bytes or operations), and where its best rate in units of
+// 1e9 per second goes.
+type figure struct {
+	out  *float64
+	pass func(n int) float64
+	n    int
+}
+
+// measure runs the figures in turn.
+func (m meter) measure(figs ...figure) error {
+	for _, f := range figs {
+		rate, err := m.best(f.pass, f.n)
+		*f.out = round(rate / 1e9)
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// memory measures read and triad bandwidth over a buffer of words uint64s
+// (a multiple of blockWords × threads).
+func (m meter) memory(k kernelSet, threads, words int, c *results.Calibration) error {
 	buf := make([]uint64, words)
 	// Touch every page in parallel so that page faults stay out of the timings.
 	parallel(threads, func(i int) {
@@ -100,43 +134,30 @@ func Run(ctx context.Context, o Options) (results.Calibration, error) {
 	})
 	floats := unsafe.Slice((*float32)(unsafe.Pointer(&buf[0])), 2*words)
 	third := len(floats) / 3 / (blockWords * threads) * (blockWords * threads)
-	ta, tb, tc := floats[:third], floats[third:2*third], floats[2*third:3*third]
-
+	a, b, s := floats[:third], floats[third:2*third], floats[2*third:3*third]
 	sums := make([]uint64, threads) // read results, one per thread, so no pass is optimised away
-	steps := []struct {
-		out *float64
-		run func(n int) float64 // returns the work done in one pass: bytes or operations
-		n   int
-	}{
-		{&c.ReadGBs1, func(n int) float64 {
-			parallel(n, func(i int) { sums[i] ^= k.read(split(buf, n, i)) })
-			return float64(len(buf) * 8)
-		}, 1},
-		{&c.ReadGBsAll, nil, threads},
-		{&c.TriadGBs1, func(n int) float64 {
-			parallel(n, func(i int) { k.triad(split(ta, n, i), split(tb, n, i), split(tc, n, i), 1.5) })
-			return float64(3 * 4 * len(ta))
-		}, 1},
-		{&c.TriadGBsAll, nil, threads},
+	read := func(n int) float64 {
+		parallel(n, func(i int) { sums[i] ^= k.read(split(buf, n, i)) })
+		return float64(len(buf) * 8)
 	}
-	steps[1].run, steps[3].run = steps[0].run, steps[2].run
-	for _, s := range steps {
-		rate, err := m.best(s.run, s.n)
-		*s.out = round(rate / 1e9)
-		if err != nil {
-			return finish(c, start), err
-		}
+	triad := func(n int) float64 {
+		parallel(n, func(i int) { k.triad(split(a, n, i), split(b, n, i), split(s, n, i), 1.5) })
+		return float64(3 * 4 * len(a)) // two streams read, one written
 	}
-	buf, floats, ta, tb, tc = nil, nil, nil, nil, nil
-	runtime.GC()
+	return m.measure(
+		figure{&c.ReadGBs1, read, 1}, figure{&c.ReadGBsAll, read, threads},
+		figure{&c.TriadGBs1, triad, 1}, figure{&c.TriadGBsAll, triad, threads})
+}
 
+// compute measures the FP32 FMA and int8 dot-product rates.
+func (m meter) compute(k kernelSet, threads int, c *results.Calibration) error {
 	fmaIters, err := m.size(func(iters int) { var acc [fmaLanes]float32; k.fma(&acc, 1, 1, iters) })
 	if err != nil {
-		return finish(c, start), err
+		return err
 	}
 	dotIters, err := m.size(func(iters int) { var acc [dotLanes]int32; k.dot(&acc, &dotA, &dotB, iters) })
 	if err != nil {
-		return finish(c, start), err
+		return err
 	}
 	fma := func(n int) float64 {
 		parallel(n, func(int) { var acc [fmaLanes]float32; k.fma(&acc, 0.5, 0.25, fmaIters) })
@@ -146,18 +167,9 @@ func Run(ctx context.Context, o Options) (results.Calibration, error) {
 		parallel(n, func(int) { var acc [dotLanes]int32; k.dot(&acc, &dotA, &dotB, dotIters) })
 		return float64(n * dotIters * opsPerDotIter)
 	}
-	for _, s := range []struct {
-		out *float64
-		run func(int) float64
-		n   int
-	}{{&c.FP32GFLOPS1, fma, 1}, {&c.FP32GFLOPSAll, fma, threads}, {&c.Int8GOPS1, dot, 1}, {&c.Int8GOPSAll, dot, threads}} {
-		rate, err := m.best(s.run, s.n)
-		*s.out = round(rate / 1e9)
-		if err != nil {
-			return finish(c, start), err
-		}
-	}
-	return finish(c, start), nil
+	return m.measure(
+		figure{&c.FP32GFLOPS1, fma, 1}, figure{&c.FP32GFLOPSAll, fma, threads},
+		figure{&c.Int8GOPS1, dot, 1}, figure{&c.Int8GOPSAll, dot, threads})
 }
 
 // dotA and dotB are the int8 kernel's inputs (small values: see kernelSet.dot).
@@ -172,7 +184,7 @@ func finish(c results.Calibration, start time.Time) results.Calibration {
 	return c
 }
 
-// round keeps three significant decimals, enough for any figure here.
+// round keeps three decimals, enough for any figure here.
 func round(v float64) float64 { return math.Round(v*1000) / 1000 }
 
 // meter times repeated passes of a kernel.

@@ -10,6 +10,7 @@ package plan
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/odbench/odbench/gguf"
@@ -116,7 +117,10 @@ func Make(s Subject, dev DeviceSubject, opt Options) (results.Plan, error) {
 	fts := Candidates()
 	if s.HasFile {
 		p.Model.FileType = s.FileType.String()
-		if !contains(fts, s.FileType) {
+		switch _, err := recipe.ParseFileType(s.FileType.String()); {
+		case err != nil:
+			p.Warnings = append(p.Warnings, fmt.Sprintf("the file's type %s has no quantization recipe here, so it is not among the candidates", s.FileType))
+		case !slices.Contains(fts, s.FileType):
 			fts = append(fts, s.FileType)
 		}
 	}
@@ -128,11 +132,14 @@ func Make(s Subject, dev DeviceSubject, opt Options) (results.Plan, error) {
 	if e.gpu != nil {
 		p.Device.UsableVRAMBytes = usableVRAM(*e.gpu)
 	}
+	if dev.Profile.Memory.TotalBytes == 0 && dev.Profile.Memory.AvailableBytes == 0 {
+		p.Warnings = append(p.Warnings, "the device profile does not say how much memory it has: nothing can be shown to fit")
+	}
 	if !e.calibrated {
 		p.Warnings = append(p.Warnings, fmt.Sprintf("the device profile has no calibration: speeds use conservative defaults (%d GB/s read, %d GFLOP/s per core); run odbench detect without --quick for measured ceilings", defaultReadGBs, defaultGFLOPSPerCore))
 	}
 	for _, ft := range fts {
-		c, err := candidate(s, ft, e, use, p.Device.UsableVRAMBytes, opt)
+		c, err := candidate(s, ft, dev.Profile, e, use, p.Device.UsableVRAMBytes, opt)
 		if err != nil {
 			return results.Plan{}, err
 		}
@@ -144,17 +151,8 @@ func Make(s Subject, dev DeviceSubject, opt Options) (results.Plan, error) {
 	return p, nil
 }
 
-func contains(fts []gguf.FileType, ft gguf.FileType) bool {
-	for _, f := range fts {
-		if f == ft {
-			return true
-		}
-	}
-	return false
-}
-
 // candidate computes memory, split and speed of one file type.
-func candidate(s Subject, ft gguf.FileType, e engine, use, vram int64, opt Options) (results.PlanCandidate, error) {
+func candidate(s Subject, ft gguf.FileType, dev results.Device, e engine, use, vram int64, opt Options) (results.PlanCandidate, error) {
 	m := s.Model
 	l, err := recipe.Plan(ft, recipe.ShapeOf(m))
 	if err != nil {
@@ -173,7 +171,10 @@ func candidate(s Subject, ft gguf.FileType, e engine, use, vram int64, opt Optio
 		OverheadBytes: overheadBytes,
 		Quality:       qualityOf(ft),
 	}
-	c.TotalBytes = c.WeightsBytes + c.KVBytes + c.ComputeBytes + c.OverheadBytes
+	if e.backend == "cpu" {
+		c.RepackBytes = repackBytes(dev, l)
+	}
+	c.TotalBytes = c.WeightsBytes + c.KVBytes + c.ComputeBytes + c.RepackBytes + c.OverheadBytes
 	sp := split{ram: c.TotalBytes}
 	if e.gpu != nil {
 		sp = splitGPU(m, l, opt.Context, opt.KVType, c.TotalBytes, c.ComputeBytes, vram)
@@ -256,7 +257,7 @@ func Fit(s Subject, ft gguf.FileType, dev results.Device, opt Options) (results.
 	if e.gpu != nil {
 		vram = usableVRAM(*e.gpu)
 	}
-	c, err := candidate(s, ft, e, use, vram, opt)
+	c, err := candidate(s, ft, dev, e, use, vram, opt)
 	if err != nil {
 		return c, err
 	}
@@ -273,6 +274,7 @@ func assumptions(opt Options) []string {
 		"weights: bytes of every tensor under llama.cpp's quantization recipe for the file type",
 		fmt.Sprintf("KV cache: 2 × layers × %d tokens × kv_heads × head_size × %g bytes (%s); sliding-window layers keep window + %d tokens", opt.Context, kvBytesPerElement(opt.KVType), opt.KVType, ubatch),
 		fmt.Sprintf("compute buffers: 4 bytes × %d-token micro-batch × (heads × context + 3 × ffn + 4 × embedding) + one row of logits (no flash attention)", ubatch),
+		"CPU repack: on x86 with AVX2 the Q4_0, Q4_K and IQ4_NL matrices (on Arm with dot products Q4_0 and IQ4_NL) are copied once more, as llama.cpp's CPU backend does",
 		fmt.Sprintf("runtime overhead: %d MiB (code, libraries, tokenizer, thread stacks, output buffers)", overheadBytes/mib),
 		fmt.Sprintf("discrete GPU: the last layers go to VRAM (less %d MiB for the driver) while they fit, then the output head; the token embedding stays in RAM", vramReserve/mib),
 		fmt.Sprintf("generation: read bandwidth ÷ bytes read per token (weights + KV cache at depth %d) × %s decode efficiency %.2f", opt.Depth, opt.Efficiency.Source, opt.Efficiency.Decode),

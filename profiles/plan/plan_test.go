@@ -13,6 +13,7 @@ import (
 	"github.com/odbench/odbench/gguf"
 	"github.com/odbench/odbench/profiles/devices"
 	"github.com/odbench/odbench/profiles/models"
+	"github.com/odbench/odbench/profiles/recipe"
 	"github.com/odbench/odbench/results"
 )
 
@@ -88,19 +89,19 @@ func TestMakeIPhone(t *testing.T) {
 		t.Fatalf("schema %q, %d candidates", p.Schema, len(p.Candidates))
 	}
 	// 60% of 8 GiB; Q4_K_M's 4.9 GB of weights plus 0.5 GB of KV cache and
-	// the buffers do not fit, Q2_K does.
+	// the buffers do not fit, Q3_K_M does.
 	if share := 0.6; p.Device.UsableBytes != int64(share*8*(1<<30)) {
 		t.Errorf("usable %d", p.Device.UsableBytes)
 	}
 	byType := map[string]results.PlanCandidate{}
 	for _, c := range p.Candidates {
 		byType[c.FileType] = c
-		if c.TotalBytes != c.WeightsBytes+c.KVBytes+c.ComputeBytes+c.OverheadBytes {
+		if c.TotalBytes != c.WeightsBytes+c.KVBytes+c.ComputeBytes+c.RepackBytes+c.OverheadBytes {
 			t.Errorf("%s: total %d is not the sum of its parts", c.FileType, c.TotalBytes)
 		}
 	}
-	if byType["Q4_K_M"].Fits || !byType["Q2_K"].Fits || p.Recommended != "Q2_K" {
-		t.Errorf("Q4_K_M fits %v, Q2_K fits %v, recommended %q", byType["Q4_K_M"].Fits, byType["Q2_K"].Fits, p.Recommended)
+	if byType["Q4_K_M"].Fits || !byType["Q3_K_M"].Fits || p.Recommended != "Q3_K_M" {
+		t.Errorf("Q4_K_M fits %v, Q3_K_M fits %v, recommended %q", byType["Q4_K_M"].Fits, byType["Q3_K_M"].Fits, p.Recommended)
 	}
 	// KV cache: 2 × 32 layers × 4096 × 8 heads × 128 × 2 bytes.
 	if kv := byType["Q8_0"].KVBytes; kv != 2*32*4096*8*128*2 {
@@ -221,5 +222,36 @@ func TestSlidingWindowKV(t *testing.T) {
 	want := 4*perTok*32768 + 22*perTok*1024
 	if got := kvBytes(m, 32768, "f16"); got != want {
 		t.Errorf("KV %d, want %d", got, want)
+	}
+}
+
+func TestRepackBytes(t *testing.T) {
+	s, _ := catalog(t, "llama-3.2-1b", "raspberry-pi-5-8gb")
+	l, err := recipe.Plan(gguf.FileTypeQ4_K_M, recipe.ShapeOf(s.Model))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Q4_K_M: the Q4_K matrices (467,140,608 bytes, see the recipe test) on x86.
+	tests := []struct {
+		arch     string
+		features []string
+		want     int64
+	}{
+		{"amd64", []string{"avx2", "fma"}, 467140608},
+		{"amd64", []string{"sse4_2"}, 0},
+		{"arm64", []string{"neon", "dotprod"}, 0}, // no Q4_0 in Q4_K_M
+	}
+	for _, tt := range tests {
+		var d results.Device
+		d.CPU.Arch, d.CPU.Features = tt.arch, tt.features
+		if got := repackBytes(d, l); got != tt.want {
+			t.Errorf("%s %v: %d, want %d", tt.arch, tt.features, got, tt.want)
+		}
+	}
+	l0, _ := recipe.Plan(gguf.FileTypeQ4_0, recipe.ShapeOf(s.Model))
+	var d results.Device
+	d.CPU.Arch, d.CPU.Features = "arm64", []string{"dotprod"}
+	if got, want := repackBytes(d, l0), l0.TypeBytes()[gguf.TypeQ4_0]; got != want {
+		t.Errorf("arm64 Q4_0: %d, want every Q4_0 matrix, %d", got, want)
 	}
 }

@@ -26,7 +26,7 @@ func WriteTable(w io.Writer, p results.Plan) error {
 	fmt.Fprintf(&b, "Context: %d tokens, KV cache %s; usable speed ≥ %.0f tok/s\n\n", p.Context, p.KVType, p.MinTokS)
 
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "QUANT\tBPW\tWEIGHTS\tKV\tCOMPUTE+RT\tTOTAL\tRAM\tVRAM\tGPU LAYERS\tFITS\tPP512 T/S\tTG T/S\tΔPPL\tKLD\tVERDICT")
+	fmt.Fprintln(tw, "QUANT\tBPW\tWEIGHTS\tKV\tBUFFERS+RT\tTOTAL\tRAM\tVRAM\tGPU LAYERS\tFITS\tPP512 T/S\tTG T/S\tΔPPL\tKLD\tVERDICT")
 	for _, c := range p.Candidates {
 		fits := "no"
 		if c.Fits {
@@ -37,7 +37,7 @@ func WriteTable(w io.Writer, p results.Plan) error {
 			vram, layers = gbs(c.VRAMBytes), fmt.Sprint(c.GPULayers)
 		}
 		fmt.Fprintf(tw, "%s\t%.2f\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%.1f\t%.1f\t%.4f\t%.5f\t%s\n",
-			c.FileType, c.BitsPerWeight, gbs(c.WeightsBytes), gbs(c.KVBytes), gbs(c.ComputeBytes+c.OverheadBytes),
+			c.FileType, c.BitsPerWeight, gbs(c.WeightsBytes), gbs(c.KVBytes), gbs(c.ComputeBytes+c.RepackBytes+c.OverheadBytes),
 			gbs(c.TotalBytes), gbs(c.RAMBytes), vram, layers, fits, c.PrefillTokS, c.DecodeTokS,
 			c.Quality.DeltaPPL, c.Quality.KLD, c.Verdict)
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -177,5 +178,23 @@ func TestModelSummary(t *testing.T) {
 		if got := modelSummary(tt.infos); got != tt.want {
 			t.Errorf("modelSummary = %q, want %q", got, tt.want)
 		}
+	}
+}
+
+// TestCommandLive runs real tools: output is returned, partial output of
+// a failing tool too, and a missing tool is an error naming it.
+func TestCommandLive(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("needs a POSIX shell")
+	}
+	p := &prober{root: "/", live: true}
+	if out, err := p.command(t.Context(), "sh", "-c", "echo hello"); err != nil || string(out) != "hello\n" {
+		t.Errorf("sh: %q, %v", out, err)
+	}
+	if out, err := p.command(t.Context(), "sh", "-c", "echo partial; exit 3"); err != nil || string(out) != "partial\n" {
+		t.Errorf("failing sh: %q, %v; want the partial output", out, err)
+	}
+	if _, err := p.command(t.Context(), "odbench-no-such-tool"); err == nil || !strings.Contains(err.Error(), "odbench-no-such-tool") {
+		t.Errorf("missing tool: %v", err)
 	}
 }

@@ -158,7 +158,11 @@ func (p *prober) command(ctx context.Context, tool string, args ...string) ([]by
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	out, err := exec.CommandContext(ctx, tool, args...).Output()
-	if err != nil {
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit) && len(out) > 0:
+		return out, nil // partial output, such as sysctl's when one name is unknown
+	case err != nil:
 		return nil, fmt.Errorf("run %s: %w", tool, err)
 	}
 	return out, nil

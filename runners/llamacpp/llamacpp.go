@@ -30,20 +30,23 @@ var (
 	libDir string
 )
 
-// loadLibrary finds and loads the library for opts.LibDir, or checks that
-// the one already loaded is the one asked for.
+// loadLibrary loads the library that dir (or the search) names, once; a
+// later call with no dir uses it, one naming another folder is refused.
 func loadLibrary(dir string) error {
 	libMu.Lock()
 	defer libMu.Unlock()
+	if libDir != "" && dir == "" {
+		return nil
+	}
 	lib, err := FindLibrary(dir)
+	if err != nil {
+		return err
+	}
 	if libDir != "" {
-		if err == nil && lib.Dir != libDir {
+		if lib.Dir != libDir {
 			return fmt.Errorf("llama.cpp is already loaded from %s; one process loads one library, not also %s", libDir, lib.Dir)
 		}
 		return nil
-	}
-	if err != nil {
-		return err
 	}
 	if err := llama.Load(lib.Dir); err != nil {
 		return fmt.Errorf("load llama.cpp from %s: %w (a library that lacks this function is not llama.cpp release %s, which yzma %s speaks: run `make llama-lib` or pass --llama-lib DIR)",
@@ -292,7 +295,9 @@ func (m *model) Decode(ctx context.Context, tokens []int32) error {
 		m.pos += n
 		tokens = tokens[n:]
 	}
-	return nil
+	// A GPU backend may still be computing: wait, as llama-bench does, so
+	// that the harness times the work and not its launch.
+	return llama.Synchronize(m.lctx)
 }
 
 // Logits returns a copy of the last decoded token's logits (NVocab values),

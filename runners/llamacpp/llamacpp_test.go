@@ -161,7 +161,7 @@ func generate(t *testing.T, m runners.Model, prompt []int32, n int, p runners.Sa
 }
 
 func TestGenerationDeterministic(t *testing.T) {
-	m := load(t, runners.Options{CtxSize: 128, Seed: 7})
+	m := load(t, runners.Options{CtxSize: 128})
 	prompt := []int32{runnertest.BOS, 'T', 'h', 'e'}
 	greedy := runners.SamplerParams{Seed: 42}
 	a := generate(t, m, prompt, 24, greedy)
@@ -308,7 +308,7 @@ func TestSweep(t *testing.T) {
 	sw := runners.Sweep{
 		Runner: r, Model: path, Tests: []runners.Test{{NPrompt: 8}, {NGen: 4, NDepth: 8}},
 		Options: []runners.Options{{Threads: 1, BatchSize: 2048, UBatchSize: 512}, {Threads: 1, BatchSize: 4, UBatchSize: 4, KVType: "q8_0"}},
-		Config:  runners.Config{Repetitions: 2, NoWarmup: true}, Device: dev, Footprint: &fp, WeightBytes: 4e5, AvailableBytes: 1 << 40,
+		Config:  runners.Config{Repetitions: 2, NoWarmup: true}, Device: dev, Footprint: &fp,
 	}
 	doc, err := sw.Run(context.Background())
 	if err != nil {
@@ -329,13 +329,8 @@ func TestSweep(t *testing.T) {
 	if err := schema.Validate("bench.v1.json", data); err != nil {
 		t.Fatal(err)
 	}
-	// The fit check refuses before loading; Force overrides it.
-	sw.AvailableBytes = 1000
-	if _, err := sw.Run(context.Background()); !errors.Is(err, runners.ErrWontFit) {
-		t.Fatalf("err = %v, want ErrWontFit", err)
-	}
 	// Interrupted during the second test: the first test and the finished repetitions remain.
-	sw.AvailableBytes, sw.Options = 0, sw.Options[:1]
+	sw.Options = sw.Options[:1]
 	ctx, cancel := context.WithCancel(context.Background())
 	sw.Config.Repetitions = 3
 	sw.Config.Progress = func(t runners.Test, rep, _ int) {

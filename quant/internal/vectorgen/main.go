@@ -1,17 +1,29 @@
 //go:build vectorgen
 
-// Command vectorgen writes quant/testdata/vectors/<type>.bin: deterministic
-// random and adversarial rows, each passed through llama.cpp's own
-// reference quantizer and dequantizer, called in the shared library
-// libggml-base.so through purego. It is behind the vectorgen build tag so
-// that the default build never loads a foreign library:
+// Command vectorgen writes the test vectors in quant/testdata/vectors from
+// llama.cpp's own library (libggml-base.so, called through purego):
+//
+//   - <type>.bin: ten deterministic rows (zeros, Gaussian, weight-like, an
+//     outlier, ±1e4, mixed runs, denormals, constant, negative, rounding
+//     ties; plus NaN/Inf/overflow/tie edge values for F16 and BF16), each
+//     with the bytes of quantize_row_<type>_ref and the floats of
+//     dequantize_row_<type>;
+//   - digests.txt: SHA-256 digests of the library's output for the 300
+//     rows per type that vectorfile.DigestRows generates.
+//
+// With -check N it instead compares package quant with the library on N
+// further random rows per type and reports how many differ. It is behind
+// the vectorgen build tag so that the default build never loads a foreign
+// library:
 //
 //	go run -tags vectorgen ./quant/internal/vectorgen \
 //	    -lib /path/to/libggml-base.so -out quant/testdata/vectors
+//	go run -tags vectorgen ./quant/internal/vectorgen -lib /path/to/libggml-base.so -check 3000
 //
 // The library used for the committed vectors is the one in the npm package
 // @node-llama-cpp/linux-x64@3.22.1 (llama.cpp release v0.5.0, ggml 0.25.1,
-// commit 0ad4a86).
+// commit 0ad4a86), whose x86-64 build uses SSE arithmetic without fused
+// multiply-adds.
 package main
 
 import (
