@@ -41,7 +41,13 @@ type Writer struct {
 // Create starts a GGUF file at path. The data goes to a temporary file in
 // the same folder, which Close renames to path and Abort removes, so path
 // never holds a half-written file.
+//
+// A path that exists and is not a regular file (a device such as /dev/null,
+// a folder) is refused: renaming over it would replace it.
 func Create(path string) (*Writer, error) {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("create %s: not a regular file (%v)", path, fi.Mode().Type())
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return nil, fmt.Errorf("create %s: %w", path, err)

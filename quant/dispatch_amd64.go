@@ -12,7 +12,7 @@ func archKernels() kernelSet {
 		return generic
 	}
 	return kernelSet{name: "avx2", dot: map[gguf.Type]kernel{
-		gguf.TypeF16:  dotF16Fast,
+		gguf.TypeF16:  f16Kernel(32, dotF16AVX2),
 		gguf.TypeQ4_0: asmKernel(gguf.TypeQ4_0, dotQ4_0AVX2),
 		gguf.TypeQ4_1: asmKernel(gguf.TypeQ4_1, dotQ4_1AVX2),
 		gguf.TypeQ5_0: asmKernel(gguf.TypeQ5_0, dotQ5_0AVX2),
@@ -24,8 +24,11 @@ func archKernels() kernelSet {
 		gguf.TypeQ5_K: asmKernel(gguf.TypeQ5_K, dotQ5_KAVX2),
 		gguf.TypeQ6_K: asmKernel(gguf.TypeQ6_K, dotQ6_KAVX2),
 	}, dot4: map[gguf.Type]kernel4{
+		gguf.TypeF16:  f16Kernel4(8, dotF16x4AVX2),
 		gguf.TypeQ4_0: asmKernel4(gguf.TypeQ4_0, dotQ4_0x4AVX2),
 		gguf.TypeQ8_0: asmKernel4(gguf.TypeQ8_0, dotQ8_0x4AVX2),
+		gguf.TypeQ2_K: asmKernel4(gguf.TypeQ2_K, dotQ2_Kx4AVX2),
+		gguf.TypeQ3_K: asmKernel4(gguf.TypeQ3_K, dotQ3_Kx4AVX2),
 		gguf.TypeQ4_K: asmKernel4(gguf.TypeQ4_K, dotQ4_Kx4AVX2),
 		gguf.TypeQ5_K: asmKernel4(gguf.TypeQ5_K, dotQ5_Kx4AVX2),
 		gguf.TypeQ6_K: asmKernel4(gguf.TypeQ6_K, dotQ6_Kx4AVX2),

@@ -13,6 +13,9 @@ func archKernels() kernelSet {
 		return generic
 	}
 	return kernelSet{name: "neon-dotprod", dot: map[gguf.Type]kernel{
+		gguf.TypeF16:  f16Kernel(16, dotF16NEON),
+		gguf.TypeQ2_K: asmKernel(gguf.TypeQ2_K, dotQ2_KNEON),
+		gguf.TypeQ3_K: asmKernel(gguf.TypeQ3_K, dotQ3_KNEON),
 		gguf.TypeQ4_0: asmKernel(gguf.TypeQ4_0, dotQ4_0NEON),
 		gguf.TypeQ4_1: asmKernel(gguf.TypeQ4_1, dotQ4_1NEON),
 		gguf.TypeQ5_0: asmKernel(gguf.TypeQ5_0, dotQ5_0NEON),
@@ -26,5 +29,6 @@ func archKernels() kernelSet {
 		gguf.TypeQ8_0: asmKernel4(gguf.TypeQ8_0, dotQ8_0x4NEON),
 		gguf.TypeQ4_K: asmKernel4(gguf.TypeQ4_K, dotQ4_Kx4NEON),
 		gguf.TypeQ5_K: asmKernel4(gguf.TypeQ5_K, dotQ5_Kx4NEON),
+		gguf.TypeQ6_K: asmKernel4(gguf.TypeQ6_K, dotQ6_Kx4NEON),
 	}}
 }

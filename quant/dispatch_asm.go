@@ -43,3 +43,43 @@ func asmKernel4(t gguf.Type, f func(w, a *byte, astride, nb int, scales, y *floa
 		f(&w[0], &a[0], astride, nb, sp, &y[0], ystride)
 	}
 }
+
+// f16Kernel adapts an F16·F16 assembly kernel that takes runs of run
+// elements: the assembly does the whole runs, VecDotGeneric the rest of a
+// row of any length.
+func f16Kernel(run int, f func(w, a *byte, nb int) float32) kernel {
+	return func(w, a []byte, n int) float32 {
+		whole := n / run * run
+		var s float32
+		if whole > 0 {
+			_ = w[2*whole-1]
+			_ = a[2*whole-1]
+			s = f(&w[0], &a[0], whole/run)
+		}
+		if whole < n {
+			s += VecDotGeneric(gguf.TypeF16, w[2*whole:], a[2*whole:], n-whole)
+		}
+		return s
+	}
+}
+
+// f16Kernel4 adapts a four-activation F16 kernel that takes runs of run
+// elements; VecDotGeneric adds the rest of each row.
+func f16Kernel4(run int, f func(w, a *byte, astride, nb int, scales, y *float32, ystride int)) kernel4 {
+	return func(w, a []byte, astride, n int, _, y []float32, ystride int) {
+		whole := n / run * run
+		_ = y[3*ystride]
+		if whole > 0 {
+			_ = w[2*whole-1]
+			_ = a[3*astride+2*whole-1]
+			f(&w[0], &a[0], astride, whole/run, nil, &y[0], ystride)
+		} else {
+			y[0], y[ystride], y[2*ystride], y[3*ystride] = 0, 0, 0, 0
+		}
+		if whole < n {
+			for k := range 4 {
+				y[k*ystride] += VecDotGeneric(gguf.TypeF16, w[2*whole:], a[k*astride+2*whole:], n-whole)
+			}
+		}
+	}
+}

@@ -1,7 +1,5 @@
 package quant
 
-import "github.com/odbench/odbench/gguf"
-
 // AVX2+FMA+F16C kernels in kernels_amd64.s. Each takes the addresses of the
 // first weight block and the first activation block and the number of
 // blocks nb; the Go wrappers below check that both rows hold nb blocks.
@@ -45,10 +43,19 @@ func dotQ6_KAVX2(w, a *byte, nb int) float32
 // scales holds the f32 block scales of Q8_0 activations (actScales4).
 
 //go:noescape
+func dotF16x4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+
+//go:noescape
 func dotQ4_0x4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
 
 //go:noescape
 func dotQ8_0x4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+
+//go:noescape
+func dotQ2_Kx4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+
+//go:noescape
+func dotQ3_Kx4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
 
 //go:noescape
 func dotQ4_Kx4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
@@ -58,19 +65,3 @@ func dotQ5_Kx4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
 
 //go:noescape
 func dotQ6_Kx4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
-
-// dotF16Fast is the F16·F16 kernel: the assembly takes the runs of 32
-// elements, VecDotGeneric the rest of a row of any length.
-func dotF16Fast(w, a []byte, n int) float32 {
-	n32 := n &^ 31
-	var s float32
-	if n32 > 0 {
-		_ = w[2*n32-1]
-		_ = a[2*n32-1]
-		s = dotF16AVX2(&w[0], &a[0], n32/32)
-	}
-	if n32 < n {
-		s += VecDotGeneric(gguf.TypeF16, w[2*n32:], a[2*n32:], n-n32)
-	}
-	return s
-}

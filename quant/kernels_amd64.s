@@ -1121,3 +1121,218 @@ q3kloop:
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
+
+// F16ACT adds the products of the eight f32 weights Y8 with the eight f16
+// activations at mem to acc.
+#define F16ACT(mem, acc) \
+	VCVTPH2PS   mem, Y9 \
+	VFMADD231PS Y9, Y8, acc
+
+// func dotF16x4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+// nb counts runs of 8 f16 elements; scales is unused.
+TEXT ·dotF16x4AVX2(SB), NOSPLIT, $0-56
+	ARGS4
+	VXORPS Y0, Y0, Y0
+	VXORPS Y1, Y1, Y1
+	VXORPS Y2, Y2, Y2
+	VXORPS Y3, Y3, Y3
+f16x4loop:
+	VCVTPH2PS 0(SI), Y8
+	F16ACT(0(DI), Y0)
+	F16ACT(0(DI)(R12*1), Y1)
+	F16ACT(0(DI)(R12*2), Y2)
+	F16ACT(0(DI)(R13*1), Y3)
+	ADDQ $16, SI
+	ADDQ $16, DI
+	DECQ CX
+	JNZ  f16x4loop
+	VHADDPS      Y1, Y0, Y0
+	VHADDPS      Y3, Y2, Y2
+	VHADDPS      Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X2
+	VADDPS       X2, X0, X15
+	STORE4
+	VZEROUPPER
+	RET
+
+// Four-activation Q2_K and Q3_K kernels, on the pattern of dotQ6_Kx4AVX2:
+// the 32 codes of each run are built once (Y10) and Q6KACT4 takes them
+// against the four rows with the group scales of lane S (Y4: groups 0..7,
+// Y5: 8..15); X14 holds d·d8 of the four rows.
+
+// K2CODE puts in Y10 the 2-bit codes at bit 2j of the bytes of Y8.
+#define K2CODE(j) \
+	VPSRLW $(2*j), Y8, Y10      \
+	VPAND  m03<>(SB), Y10, Y10
+
+// K3CODE adds to K2CODE(j) the third bit, bit m of the hmask bytes Y9
+// moved to bit 2 by shift (VPSLLW $(2-m) or VPSRLW $(m-2)).
+#define K3CODE(j, shift, n) \
+	K2CODE(j)                  \
+	shift  $n, Y9, Y11         \
+	VPAND  m04<>(SB), Y11, Y11 \
+	VPOR   Y11, Y10, Y10
+
+// DD8 sets X14 to the f16 weight scale at so(SI) times the four d8.
+#define DD8(so) \
+	D8VEC                    \
+	VPBROADCASTW so(SI), X14 \
+	VCVTPH2PS X14, X14       \
+	VMULPS X5, X14, X14
+
+// SPLITSC puts the 16 scale words of Y6 in Y4 (groups 0..7, both lanes)
+// and Y5 (8..15) and clears Y0..Y3.
+#define SPLITSC \
+	VPERMQ $0x44, Y6, Y4 \
+	VPERMQ $0xee, Y6, Y5 \
+	VPXOR Y0, Y0, Y0     \
+	VPXOR Y1, Y1, Y1     \
+	VPXOR Y2, Y2, Y2     \
+	VPXOR Y3, Y3, Y3
+
+// KX4END adds d·d8 times the four rows' integer sums to X15.
+#define KX4END \
+	REDUCE4(Y0, Y1, Y2, Y3, X0, X2) \
+	VCVTDQ2PS   X0, X0              \
+	VFMADD231PS X0, X14, X15
+
+// func dotQ2_Kx4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ2_Kx4AVX2(SB), NOSPLIT, $0-56
+	ARGS4
+	VXORPS X15, X15, X15
+q2kx4loop:
+	// scales (low nibbles) to Y6, mins (high nibbles) to Y7, as words
+	VMOVDQU   0(SI), X6
+	VPSRLW    $4, X6, X7
+	VPAND     nib<>(SB), X6, X6
+	VPAND     nib<>(SB), X7, X7
+	VPMOVZXBW X6, Y6
+	VPMOVZXBW X7, Y7
+	// X15 -= dmin*d8 * mins·bsums of each row
+	VPMADDWD 260(DI), Y7, Y0
+	VPMADDWD 260(DI)(R12*1), Y7, Y1
+	VPMADDWD 260(DI)(R12*2), Y7, Y2
+	VPMADDWD 260(DI)(R13*1), Y7, Y3
+	REDUCE4(Y0, Y1, Y2, Y3, X0, X2)
+	VCVTDQ2PS X0, X0
+	DD8(82)
+	VFNMADD231PS X0, X14, X15
+	VPBROADCASTW 80(SI), X14
+	VCVTPH2PS X14, X14
+	VMULPS X5, X14, X14
+	SPLITSC
+	VMOVDQU 16(SI), Y8
+	K2CODE(0)
+	Q6KACT4(4, wpair<>+0(SB), Y4)
+	K2CODE(1)
+	Q6KACT4(36, wpair<>+32(SB), Y4)
+	K2CODE(2)
+	Q6KACT4(68, wpair<>+64(SB), Y4)
+	K2CODE(3)
+	Q6KACT4(100, wpair<>+96(SB), Y4)
+	VMOVDQU 48(SI), Y8
+	K2CODE(0)
+	Q6KACT4(132, wpair<>+0(SB), Y5)
+	K2CODE(1)
+	Q6KACT4(164, wpair<>+32(SB), Y5)
+	K2CODE(2)
+	Q6KACT4(196, wpair<>+64(SB), Y5)
+	K2CODE(3)
+	Q6KACT4(228, wpair<>+96(SB), Y5)
+	KX4END
+	ADDQ $84, SI
+	ADDQ $292, DI
+	DECQ CX
+	JNZ  q2kx4loop
+	STORE4
+	VZEROUPPER
+	RET
+
+// func dotQ3_Kx4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ3_Kx4AVX2(SB), NOSPLIT, $0-56
+	ARGS4
+	VXORPS X15, X15, X15
+q3kx4loop:
+	DD8(108)
+	// the 16 6-bit scales, as in dotQ3_KAVX2, to words in Y6
+	MOVL 96(SI), AX
+	MOVL 100(SI), BX
+	MOVL 104(SI), DX
+	MOVL AX, R8
+	ANDL $0x0f0f0f0f, R8
+	MOVL DX, R9
+	ANDL $0x03030303, R9
+	SHLL $4, R9
+	ORL  R9, R8
+	MOVL BX, R9
+	ANDL $0x0f0f0f0f, R9
+	MOVL DX, R10
+	SHRL $2, R10
+	ANDL $0x03030303, R10
+	SHLL $4, R10
+	ORL  R10, R9
+	SHLQ $32, R9
+	ORQ  R9, R8
+	MOVL AX, R9
+	SHRL $4, R9
+	ANDL $0x0f0f0f0f, R9
+	MOVL DX, R10
+	SHRL $4, R10
+	ANDL $0x03030303, R10
+	SHLL $4, R10
+	ORL  R10, R9
+	MOVL BX, R10
+	SHRL $4, R10
+	ANDL $0x0f0f0f0f, R10
+	SHRL $6, DX
+	ANDL $0x03030303, DX
+	SHLL $4, DX
+	ORL  DX, R10
+	SHLQ $32, R10
+	ORQ  R10, R9
+	VMOVQ R8, X6
+	VPINSRQ $1, R9, X6, X6
+	VPSUBB m20<>(SB), X6, X6
+	VPMOVSXBW X6, Y6
+	SPLITSC
+	// each row starts at -4 * sum(scale * bsum): the offset of the codes
+	VPXOR Y7, Y7, Y7
+	VPMADDWD 260(DI), Y6, Y0
+	VPMADDWD 260(DI)(R12*1), Y6, Y1
+	VPMADDWD 260(DI)(R12*2), Y6, Y2
+	VPMADDWD 260(DI)(R13*1), Y6, Y3
+	VPSLLD $2, Y0, Y0
+	VPSLLD $2, Y1, Y1
+	VPSLLD $2, Y2, Y2
+	VPSLLD $2, Y3, Y3
+	VPSUBD Y0, Y7, Y0
+	VPSUBD Y1, Y7, Y1
+	VPSUBD Y2, Y7, Y2
+	VPSUBD Y3, Y7, Y3
+	VMOVDQU 0(SI), Y9 // hmask
+	VMOVDQU 32(SI), Y8
+	K3CODE(0, VPSLLW, 2)
+	Q6KACT4(4, wpair<>+0(SB), Y4)
+	K3CODE(1, VPSLLW, 1)
+	Q6KACT4(36, wpair<>+32(SB), Y4)
+	K3CODE(2, VPSLLW, 0)
+	Q6KACT4(68, wpair<>+64(SB), Y4)
+	K3CODE(3, VPSRLW, 1)
+	Q6KACT4(100, wpair<>+96(SB), Y4)
+	VMOVDQU 64(SI), Y8
+	K3CODE(0, VPSRLW, 2)
+	Q6KACT4(132, wpair<>+0(SB), Y5)
+	K3CODE(1, VPSRLW, 3)
+	Q6KACT4(164, wpair<>+32(SB), Y5)
+	K3CODE(2, VPSRLW, 4)
+	Q6KACT4(196, wpair<>+64(SB), Y5)
+	K3CODE(3, VPSRLW, 5)
+	Q6KACT4(228, wpair<>+96(SB), Y5)
+	KX4END
+	ADDQ $110, SI
+	ADDQ $292, DI
+	DECQ CX
+	JNZ  q3kx4loop
+	STORE4
+	VZEROUPPER
+	RET

@@ -6,6 +6,15 @@ package quant
 // blocks.
 
 //go:noescape
+func dotF16NEON(w, a *byte, nb int) float32
+
+//go:noescape
+func dotQ2_KNEON(w, a *byte, nb int) float32
+
+//go:noescape
+func dotQ3_KNEON(w, a *byte, nb int) float32
+
+//go:noescape
 func dotQ4_0NEON(w, a *byte, nb int) float32
 
 //go:noescape
@@ -45,3 +54,6 @@ func dotQ4_Kx4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
 
 //go:noescape
 func dotQ5_Kx4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+
+//go:noescape
+func dotQ6_Kx4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)

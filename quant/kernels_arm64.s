@@ -25,6 +25,10 @@
 #define MLA4(d, n, m) WORD $(0x4EA09400|((m)<<16)|((n)<<5)|(d))
 // FMUL Vd.4S, Vn.4S, Vm.4S
 #define FMUL4(d, n, m) WORD $(0x6E20DC00|((m)<<16)|((n)<<5)|(d))
+// SMLAL Vd.4S, Vn.4H, Vm.4H
+#define SMLAL4(d, n, m) WORD $(0x0E608000|((m)<<16)|((n)<<5)|(d))
+// FCVTL2 Vd.4S, Vn.8H (upper four f16 to f32)
+#define FCVTL24(d, n) WORD $(0x4E217800|((n)<<5)|(d))
 // SXTL Vd.8H, Vn.8B and SXTL2 Vd.8H, Vn.16B
 #define SXTL8(d, n) WORD $(0x0F08A400|((n)<<5)|(d))
 #define SXTL28(d, n) WORD $(0x4F08A400|((n)<<5)|(d))
@@ -510,7 +514,6 @@ q40x4loop:
 	SMULL4(acc, 25, 24)            \
 	SMLAL24(acc, 25, 24)
 
-// func dotQ4_Kx4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
 // KSTART4 begins a Q4_K/Q5_K block at (R0) against the Q8_K blocks at R5..R8:
 // V30 loses dmin·d8·mins·bsums of each row, V16 = d·d8 of each row, R12 =
 // the eight 6-bit scales, R15 = the nibbles (at qoff), V20..V23 cleared.
@@ -528,8 +531,8 @@ q40x4loop:
 	VMOV  R4, V18.S[3] \
 	VDUP  V16.S[1], V17.S4 \
 	VDUP  V16.S[0], V16.S4 \
-	FMUL4(16, 16, 18) // d*d8 \
-	FMUL4(17, 17, 18) // dmin*d8 \
+	FMUL4(16, 16, 18) \
+	FMUL4(17, 17, 18) \
 	MOVWU 4(R0), R9 \
 	MOVWU 8(R0), R10 \
 	MOVWU 12(R0), R11 \
@@ -579,6 +582,7 @@ q40x4loop:
 	ADD  $(292-4-256), R7 \
 	ADD  $(292-4-256), R8
 
+// func dotQ4_Kx4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
 TEXT ·dotQ4_Kx4NEON(SB), NOSPLIT, $0-56
 	ARGS4
 	VEOR V30.B16, V30.B16, V30.B16
@@ -753,6 +757,343 @@ q50loop:
 	CODEDOT
 	SUBS $1, R2
 	BNE  q50loop
+	HSUM4
+	FMOVS F30, ret+24(FP)
+	RET
+
+// Q6FIN finishes the 16 Q6_K codes of one group in c (low bits already
+// there, high bits shifted into place in V14): masks the high bits with
+// 0x30, ORs them in and subtracts 32.
+#define Q6FIN(c) \
+	VAND V29.B16, V14.B16, V14.B16 \
+	VORR V14.B16, c.B16, c.B16     \
+	VSUB V30.B16, c.B16, c.B16
+
+// Q6ACT: the four group codes V6..V9 against the next 64 activations of
+// the row at Rk; the group sums times the scales (vector register sc)
+// add to vector register acc.
+#define Q6ACT(Rk, acc, sc) \
+	VLD1.P 64(Rk), [V10.B16, V11.B16, V12.B16, V13.B16] \
+	VEOR V20.B16, V20.B16, V20.B16 \
+	VEOR V21.B16, V21.B16, V21.B16 \
+	VEOR V22.B16, V22.B16, V22.B16 \
+	VEOR V23.B16, V23.B16, V23.B16 \
+	SDOT(20, 6, 10)                \
+	SDOT(21, 7, 11)                \
+	SDOT(22, 8, 12)                \
+	SDOT(23, 9, 13)                \
+	SUM4                           \
+	MLA4(acc, 20, sc)
+
+#define Q6ACT4(sc) \
+	Q6ACT(R5, 16, sc) \
+	Q6ACT(R6, 17, sc) \
+	Q6ACT(R7, 18, sc) \
+	Q6ACT(R8, 19, sc)
+
+// Q6HALF4: 128 elements of a Q6_K block (ql at (R9), qh at (R10), both
+// advanced) against the four rows, group scales V(sa) (groups 0..3 of the
+// half) and V(sb) (4..7).
+#define Q6HALF4(sa, sb) \
+	VLD1.P 64(R9), [V0.B16, V1.B16, V2.B16, V3.B16] \
+	VLD1.P 32(R10), [V4.B16, V5.B16]                \
+	VAND  V28.B16, V0.B16, V6.B16 \
+	VSHL  $4, V4.B16, V14.B16     \
+	Q6FIN(V6)                     \
+	VAND  V28.B16, V1.B16, V7.B16 \
+	VSHL  $4, V5.B16, V14.B16     \
+	Q6FIN(V7)                     \
+	VAND  V28.B16, V2.B16, V8.B16 \
+	VSHL  $2, V4.B16, V14.B16     \
+	Q6FIN(V8)                     \
+	VAND  V28.B16, V3.B16, V9.B16 \
+	VSHL  $2, V5.B16, V14.B16     \
+	Q6FIN(V9)                     \
+	Q6ACT4(sa)                    \
+	VUSHR $4, V0.B16, V6.B16      \
+	VORR  V4.B16, V4.B16, V14.B16 \
+	Q6FIN(V6)                     \
+	VUSHR $4, V1.B16, V7.B16      \
+	VORR  V5.B16, V5.B16, V14.B16 \
+	Q6FIN(V7)                     \
+	VUSHR $4, V2.B16, V8.B16      \
+	VUSHR $2, V4.B16, V14.B16     \
+	Q6FIN(V8)                     \
+	VUSHR $4, V3.B16, V9.B16      \
+	VUSHR $2, V5.B16, V14.B16     \
+	Q6FIN(V9)                     \
+	Q6ACT4(sb)
+
+// func dotQ6_Kx4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ6_Kx4NEON(SB), NOSPLIT, $0-56
+	ARGS4
+	VEOR V31.B16, V31.B16, V31.B16
+	VMOVI $15, V28.B16
+	VMOVI $48, V29.B16
+	VMOVI $32, V30.B16
+q6kx4loop:
+	// V15 = d * d8 of each row
+	MOVHU 208(R0), R4
+	VMOV  R4, V20.S[0]
+	FCVTL4(20, 20)
+	VDUP  V20.S[0], V20.S4
+	MOVWU.P 4(R5), R4
+	VMOV  R4, V21.S[0]
+	MOVWU.P 4(R6), R4
+	VMOV  R4, V21.S[1]
+	MOVWU.P 4(R7), R4
+	VMOV  R4, V21.S[2]
+	MOVWU.P 4(R8), R4
+	VMOV  R4, V21.S[3]
+	FMUL4(15, 20, 21)
+	// the 16 int8 scales as four vectors of int32
+	ADD  $192, R0, R9
+	VLD1 (R9), [V20.B16]
+	SXTL8(21, 20)
+	SXTL28(22, 20)
+	SXTL4(24, 21)
+	SXTL24(25, 21)
+	SXTL4(26, 22)
+	SXTL24(27, 22)
+	VEOR V16.B16, V16.B16, V16.B16
+	VEOR V17.B16, V17.B16, V17.B16
+	VEOR V18.B16, V18.B16, V18.B16
+	VEOR V19.B16, V19.B16, V19.B16
+	MOVD R0, R9
+	ADD  $128, R0, R10
+	Q6HALF4(24, 25)
+	Q6HALF4(26, 27)
+	VADDP V17.S4, V16.S4, V16.S4
+	VADDP V19.S4, V18.S4, V18.S4
+	VADDP V18.S4, V16.S4, V16.S4
+	SCVTF4(16, 16)
+	VFMLA V16.S4, V15.S4, V31.S4
+	ADD  $210, R0
+	ADD  $32, R5
+	ADD  $32, R6
+	ADD  $32, R7
+	ADD  $32, R8
+	SUBS $1, R2
+	BNE  q6kx4loop
+	VORR V31.B16, V31.B16, V30.B16
+	STORE4
+	RET
+
+// The 2- and 3-bit k-quants (layouts in kernels_amd64.s), one scale per
+// 16-element group: the codes of four groups at a time are dotted with 64
+// activations and the four group sums, times their scales, added to V19.
+
+// G4DOT: the 16-byte codes in vector registers ca..cd (four consecutive
+// groups) against the next 64 activations at (R14); the group sums times
+// the int32 scales in vector register sc add to V19.
+#define G4DOT(ca, cb, cc, cd, sc) \
+	VLD1.P 64(R14), [V4.B16, V5.B16, V6.B16, V7.B16] \
+	VEOR V8.B16, V8.B16, V8.B16    \
+	VEOR V9.B16, V9.B16, V9.B16    \
+	VEOR V10.B16, V10.B16, V10.B16 \
+	VEOR V11.B16, V11.B16, V11.B16 \
+	SDOT(8, ca, 4)                 \
+	SDOT(9, cb, 5)                 \
+	SDOT(10, cc, 6)                \
+	SDOT(11, cd, 7)                \
+	VADDP V9.S4, V8.S4, V8.S4      \
+	VADDP V11.S4, V10.S4, V10.S4   \
+	VADDP V10.S4, V8.S4, V8.S4     \
+	MLA4(19, 8, sc)
+
+// SCALES16 widens the 16 int8 scales of V25 to four int32 vectors V20..V23.
+#define SCALES16 \
+	SXTL8(26, 25)   \
+	SXTL28(27, 25)  \
+	SXTL4(20, 26)   \
+	SXTL24(21, 26)  \
+	SXTL4(22, 27)   \
+	SXTL24(23, 27)
+
+// Q2HALF: 128 elements: 32 bytes of 2-bit codes at (R15) (bits 2j of byte
+// l: element 32j+l), scales of the half's groups 0..3 and 4..7 in vector
+// registers sa, sb.
+#define Q2HALF(sa, sb) \
+	VLD1.P 32(R15), [V0.B16, V1.B16]  \
+	VAND  V29.B16, V0.B16, V12.B16    \
+	VAND  V29.B16, V1.B16, V13.B16    \
+	VUSHR $2, V0.B16, V14.B16         \
+	VAND  V29.B16, V14.B16, V14.B16   \
+	VUSHR $2, V1.B16, V15.B16         \
+	VAND  V29.B16, V15.B16, V15.B16   \
+	G4DOT(12, 13, 14, 15, sa)         \
+	VUSHR $4, V0.B16, V12.B16         \
+	VAND  V29.B16, V12.B16, V12.B16   \
+	VUSHR $4, V1.B16, V13.B16         \
+	VAND  V29.B16, V13.B16, V13.B16   \
+	VUSHR $6, V0.B16, V14.B16         \
+	VUSHR $6, V1.B16, V15.B16         \
+	G4DOT(12, 13, 14, 15, sb)
+
+// func dotQ2_KNEON(w, a *byte, nb int) float32
+TEXT ·dotQ2_KNEON(SB), NOSPLIT, $0-28
+	MOVD w+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD nb+16(FP), R2
+	FMOVS $0.0, F30
+	VMOVI $15, V28.B16
+	VMOVI $3, V29.B16
+q2kloop:
+	// F16 = d*d8, F18 = dmin*d8
+	MOVWU 80(R0), R4
+	VMOV  R4, V16.S[0]
+	FCVTL4(16, 16)
+	FMOVS (R1), F17
+	VDUP  V16.S[1], V18.S4
+	FMULS F17, F16, F16
+	FMULS F17, F18, F18
+	// scales (low nibbles) and mins (high nibbles)
+	VLD1  (R0), [V24.B16]
+	VAND  V28.B16, V24.B16, V25.B16
+	VUSHR $4, V24.B16, V24.B16
+	// mins · bsums
+	ADD    $260, R1, R9
+	VLD1   (R9), [V2.H8, V3.H8]
+	VUXTL  V24.B8, V26.H8
+	VUXTL2 V24.B16, V27.H8
+	SMULL4(19, 2, 26)
+	SMLAL24(19, 2, 26)
+	SMLAL4(19, 3, 27)
+	SMLAL24(19, 3, 27)
+	VADDV  V19.S4, V19
+	VMOV   V19.S[0], R9
+	SCVTFWS R9, F19
+	FMSUBS F19, F30, F18, F30
+	SCALES16
+	VEOR V19.B16, V19.B16, V19.B16
+	ADD  $16, R0, R15
+	ADD  $4, R1, R14
+	Q2HALF(20, 21)
+	Q2HALF(22, 23)
+	VADDV   V19.S4, V19
+	VMOV    V19.S[0], R9
+	SCVTFWS R9, F19
+	FMADDS  F19, F30, F16, F30
+	ADD  $84, R0
+	ADD  $292, R1
+	SUBS $1, R2
+	BNE  q2kloop
+	FMOVS F30, ret+24(FP)
+	RET
+
+// Q3C puts in vector register c the 3-bit codes minus 4 of 16 elements:
+// the 2 low bits at bit 2j of the bytes of vector register q (lshift moves
+// them to bit 0: VSHL $0 or VUSHR $(2j)), the third at bit m of the hmask
+// bytes in vector register h (hshift moves it to bit 2).
+#define Q3C(c, q, lshift, h, hshift) \
+	lshift, q.B16, c.B16         \
+	VAND  V29.B16, c.B16, c.B16  \
+	hshift, h.B16, V16.B16       \
+	VAND  V28.B16, V16.B16, V16.B16 \
+	VORR  V16.B16, c.B16, c.B16  \
+	VSUB  V28.B16, c.B16, c.B16
+
+// Q3HALF: 128 elements: 32 bytes of low bits at (R15); the third bits are
+// bits 4n..4n+3 of the hmask bytes V2, V3 (shifts s0..s3 to bit 2).
+#define Q3HALF(sa, sb, s0, s1, s2, s3) \
+	VLD1.P 32(R15), [V0.B16, V1.B16] \
+	Q3C(V12, V0, VSHL $0, V2, s0)    \
+	Q3C(V13, V1, VSHL $0, V3, s0)    \
+	Q3C(V14, V0, VUSHR $2, V2, s1)   \
+	Q3C(V15, V1, VUSHR $2, V3, s1)   \
+	G4DOT(12, 13, 14, 15, sa)        \
+	Q3C(V12, V0, VUSHR $4, V2, s2)   \
+	Q3C(V13, V1, VUSHR $4, V3, s2)   \
+	Q3C(V14, V0, VUSHR $6, V2, s3)   \
+	Q3C(V15, V1, VUSHR $6, V3, s3)   \
+	G4DOT(12, 13, 14, 15, sb)
+
+// func dotQ3_KNEON(w, a *byte, nb int) float32
+TEXT ·dotQ3_KNEON(SB), NOSPLIT, $0-28
+	MOVD w+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD nb+16(FP), R2
+	FMOVS $0.0, F30
+	VMOVI $3, V29.B16
+	VMOVI $4, V28.B16 // the third bit's mask and the codes' offset
+	VMOVI $32, V24.B16
+q3kloop:
+	// 16 6-bit scales from 12 bytes, as in dotQ3_KAVX2
+	MOVWU 96(R0), R4
+	MOVWU 100(R0), R5
+	MOVWU 104(R0), R6
+	ANDW  $0x0f0f0f0f, R4, R8
+	ANDW  $0x03030303, R6, R10
+	ORRW  R10<<4, R8, R8
+	ANDW  $0x0f0f0f0f, R5, R9
+	LSRW  $2, R6, R10
+	ANDW  $0x03030303, R10, R10
+	ORRW  R10<<4, R9, R9
+	ORR   R9<<32, R8, R8
+	LSRW  $4, R4, R9
+	ANDW  $0x0f0f0f0f, R9, R9
+	LSRW  $4, R6, R10
+	ANDW  $0x03030303, R10, R10
+	ORRW  R10<<4, R9, R9
+	LSRW  $4, R5, R11
+	ANDW  $0x0f0f0f0f, R11, R11
+	LSRW  $6, R6, R10
+	ANDW  $0x03030303, R10, R10
+	ORRW  R10<<4, R11, R11
+	ORR   R11<<32, R9, R9
+	VMOV  R8, V25.D[0]
+	VMOV  R9, V25.D[1]
+	VSUB  V24.B16, V25.B16, V25.B16
+	SCALES16
+	// F17 = d*d8
+	MOVHU 108(R0), R4
+	VMOV  R4, V17.S[0]
+	FCVTL4(17, 17)
+	FMOVS (R1), F18
+	FMULS F18, F17, F17
+	VLD1  (R0), [V2.B16, V3.B16] // hmask
+	VEOR V19.B16, V19.B16, V19.B16
+	ADD  $32, R0, R15
+	ADD  $4, R1, R14
+	Q3HALF(20, 21, VSHL $2, VSHL $1, VSHL $0, VUSHR $1)
+	Q3HALF(22, 23, VUSHR $2, VUSHR $3, VUSHR $4, VUSHR $5)
+	VADDV   V19.S4, V19
+	VMOV    V19.S[0], R9
+	SCVTFWS R9, F19
+	FMADDS  F19, F30, F17, F30
+	ADD  $110, R0
+	ADD  $292, R1
+	SUBS $1, R2
+	BNE  q3kloop
+	FMOVS F30, ret+24(FP)
+	RET
+
+// func dotF16NEON(w, a *byte, nb int) float32
+// nb counts runs of 16 f16 elements.
+TEXT ·dotF16NEON(SB), NOSPLIT, $0-28
+	MOVD w+0(FP), R0
+	MOVD a+8(FP), R1
+	MOVD nb+16(FP), R2
+	VEOR V30.B16, V30.B16, V30.B16
+	VEOR V31.B16, V31.B16, V31.B16
+f16loop:
+	VLD1.P 32(R0), [V0.H8, V1.H8]
+	VLD1.P 32(R1), [V2.H8, V3.H8]
+	FCVTL4(4, 0)
+	FCVTL24(5, 0)
+	FCVTL4(6, 1)
+	FCVTL24(7, 1)
+	FCVTL4(8, 2)
+	FCVTL24(9, 2)
+	FCVTL4(10, 3)
+	FCVTL24(11, 3)
+	VFMLA V4.S4, V8.S4, V30.S4
+	VFMLA V5.S4, V9.S4, V31.S4
+	VFMLA V6.S4, V10.S4, V30.S4
+	VFMLA V7.S4, V11.S4, V31.S4
+	SUBS $1, R2
+	BNE  f16loop
+	FADDP4(30, 30, 31)
 	HSUM4
 	FMOVS F30, ret+24(FP)
 	RET

@@ -40,3 +40,26 @@ func TestWriteFileAtomicMissingDir(t *testing.T) {
 		t.Fatalf("err = %v, want one naming %s", err, path)
 	}
 }
+
+func TestWriteFileAtomicDevice(t *testing.T) {
+	if _, err := os.Stat(os.DevNull); err != nil {
+		t.Skipf("no %s here", os.DevNull)
+	}
+	before, err := os.Stat(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Mode().IsRegular() {
+		t.Skipf("%s is a regular file on this machine", os.DevNull)
+	}
+	if err := WriteFileAtomic(os.DevNull, []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	after, err := os.Stat(os.DevNull)
+	if err != nil || after.Mode() != before.Mode() {
+		t.Fatalf("%s changed from %v to %v (%v)", os.DevNull, before.Mode(), after.Mode(), err)
+	}
+	if err := WriteFileAtomic(t.TempDir(), []byte("x")); err == nil {
+		t.Fatal("writing over a directory succeeded")
+	}
+}

@@ -142,3 +142,30 @@ func (fp Footprint) Ceiling(t Test, r Rates, kvBytes float64) float64 {
 	}
 	return float64(t.NPrompt+t.NGen) / seconds
 }
+
+// AddCeilings sets ceiling_ts and ceiling_share of every result of doc
+// from the rates of doc.Device and the model's footprint, and returns a
+// note when there are none to set. The ceilings come after the
+// measurement, so that a calibration run for them does not disturb it.
+func AddCeilings(doc *results.Bench, fp *Footprint) string {
+	rates := RatesOf(doc.Device)
+	switch {
+	case fp == nil:
+		return "ceilings omitted: the model's shape is unknown"
+	case rates == (Rates{}):
+		return "ceilings omitted: no device profile (pass --device PROFILE.json from `odbench detect --save`, or --bandwidth and --flops)"
+	}
+	for i := range doc.Results {
+		r := &doc.Results[i]
+		k, errK := KVBytesPerElem(r.TypeK)
+		v, errV := KVBytesPerElem(r.TypeV)
+		if errK != nil || errV != nil {
+			continue
+		}
+		c := fp.Ceiling(Test{NPrompt: r.NPrompt, NGen: r.NGen, NDepth: r.NDepth}, rates, (k+v)/2)
+		if c > 0 && r.AvgTs > 0 {
+			r.CeilingTs, r.CeilingShare = c, r.AvgTs/c
+		}
+	}
+	return ""
+}

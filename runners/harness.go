@@ -218,9 +218,8 @@ func (g *tokenSource) prompt(n int) []int32 {
 
 // Result turns a measurement into a result row: base holds the model and
 // option fields (runner, model_*, n_batch, ...); Result fills the test,
-// timing, TTFT, memory and energy fields. ceiling is the test's ceiling in
-// tokens/s, 0 when unknown.
-func (meas Measurement) Result(base results.BenchResult, ceiling float64) results.BenchResult {
+// timing, TTFT, memory and energy fields (AddCeilings the ceilings).
+func (meas Measurement) Result(base results.BenchResult) results.BenchResult {
 	r := base
 	t := meas.Test
 	r.Test, r.NPrompt, r.NGen, r.NDepth = t.Name(), t.NPrompt, t.NGen, t.NDepth
@@ -247,9 +246,6 @@ func (meas Measurement) Result(base results.BenchResult, ceiling float64) result
 		r.TTFTMs = Summarize(ttft).Mean
 	}
 	r.PeakRSSBytes, r.GPUMemBytes = meas.PeakRSS, meas.GPUBytes
-	if ceiling > 0 && r.AvgTs > 0 {
-		r.CeilingTs, r.CeilingShare = ceiling, r.AvgTs/ceiling
-	}
 	if len(meas.Joules) > 0 && tokens > 0 {
 		r.JoulesPerToken = Summarize(meas.Joules).Mean / tokens
 		r.EnergySource = meas.EnergySource

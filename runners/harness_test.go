@@ -2,6 +2,7 @@ package runners
 
 import (
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,7 +50,7 @@ func TestMeasurementResult(t *testing.T) {
 		Joules: []float64{10, 30}, EnergySource: "rapl",
 		PeakRSS: 1 << 20,
 	}
-	r := meas.Result(results.BenchResult{Runner: "x", NThreads: 2}, 400)
+	r := meas.Result(results.BenchResult{Runner: "x", NThreads: 2})
 	if r.Runner != "x" || r.NThreads != 2 || r.Test != "pp100+tg100 @ d8" || r.NPrompt != 100 || r.NGen != 100 || r.NDepth != 8 {
 		t.Fatalf("identity fields: %+v", r)
 	}
@@ -63,12 +64,12 @@ func TestMeasurementResult(t *testing.T) {
 	if r.Repetitions != 2 || r.SamplesTs[0] != 200 || r.SamplesTs[1] != 100 || r.TTFTMs != 600 {
 		t.Fatalf("samples %v, TTFT %g", r.SamplesTs, r.TTFTMs)
 	}
-	if r.CeilingTs != 400 || r.CeilingShare != 150.0/400 || r.JoulesPerToken != 20.0/200 || r.EnergySource != "rapl" || r.PeakRSSBytes != 1<<20 {
-		t.Fatalf("ceiling %g share %g J/token %g source %q", r.CeilingTs, r.CeilingShare, r.JoulesPerToken, r.EnergySource)
+	if r.JoulesPerToken != 20.0/200 || r.EnergySource != "rapl" || r.PeakRSSBytes != 1<<20 {
+		t.Fatalf("J/token %g source %q", r.JoulesPerToken, r.EnergySource)
 	}
 	// No repetitions: no figures, no division by zero.
-	empty := Measurement{Test: Test{NGen: 4}}.Result(results.BenchResult{}, 10)
-	if empty.AvgTs != 0 || empty.CeilingShare != 0 || empty.Repetitions != 0 || empty.JoulesPerToken != 0 {
+	empty := Measurement{Test: Test{NGen: 4}}.Result(results.BenchResult{})
+	if empty.AvgTs != 0 || empty.Repetitions != 0 || empty.JoulesPerToken != 0 {
 		t.Fatalf("empty measurement: %+v", empty)
 	}
 }
@@ -109,6 +110,32 @@ func TestCeiling(t *testing.T) {
 	}
 	if c := fp.Ceiling(Test{NPrompt: 1}, Rates{ReadGBs: 1}, 2); c != 0 {
 		t.Fatalf("pp without FLOP/s: %g", c)
+	}
+}
+
+func TestAddCeilings(t *testing.T) {
+	fp := &Footprint{WeightBytes: 1e9, MatmulParams: 1e9, NLayer: 1, KVElems: 1, AttnMACs: 1}
+	doc := &results.Bench{Results: []results.BenchResult{
+		{NGen: 10, AvgTs: 15, TypeK: "f16", TypeV: "f16"},
+		{NPrompt: 10, AvgTs: 15, TypeK: "f16", TypeV: "q8_0"},
+		{NGen: 10, AvgTs: 15, TypeK: "bogus", TypeV: "f16"},
+	}}
+	if note := AddCeilings(doc, fp); !strings.Contains(note, "no device profile") || doc.Results[0].CeilingTs != 0 {
+		t.Fatalf("without a device: note %q, ceiling %g", note, doc.Results[0].CeilingTs)
+	}
+	if note := AddCeilings(doc, nil); !strings.Contains(note, "shape is unknown") {
+		t.Fatalf("without a footprint: note %q", note)
+	}
+	doc.Device = &results.Device{Calibration: results.Calibration{ReadGBsAll: 30, FP32GFLOPSAll: 100}}
+	if note := AddCeilings(doc, fp); note != "" {
+		t.Fatal(note)
+	}
+	tg, pp, bad := doc.Results[0], doc.Results[1], doc.Results[2]
+	if want := fp.Ceiling(Test{NGen: 10}, RatesOf(doc.Device), 2); tg.CeilingTs != want || tg.CeilingShare != 15/want {
+		t.Fatalf("tg ceiling %g share %g, want %g", tg.CeilingTs, tg.CeilingShare, want)
+	}
+	if pp.CeilingTs <= 0 || bad.CeilingTs != 0 {
+		t.Fatalf("pp ceiling %g, bad KV type ceiling %g", pp.CeilingTs, bad.CeilingTs)
 	}
 }
 

@@ -354,7 +354,7 @@ func (a *remoteAcc) result(s RemoteSweep, base results.BenchResult, c Completer,
 		}
 	}
 	meas.PeakRSS, _ = PeakRSS()
-	r := results.RemoteResult{BenchResult: meas.Result(base, 0)}
+	r := results.RemoteResult{BenchResult: meas.Result(base)}
 	rs := &r.Remote
 	rs.Endpoint, rs.API, rs.Parallel = s.Options.Endpoint, c.API(), par
 	rs.AggregateTs = Summarize(a.agg).Mean

@@ -213,10 +213,10 @@ func (m *RemoteModel) TokenPiece(int32) ([]byte, error) {
 	return nil, fmt.Errorf("token piece: %w (a server runs whole requests)", ErrUnsupported)
 }
 
-func (m *RemoteModel) BOS() int32        { return -1 }
-func (m *RemoteModel) IsEOG(int32) bool  { return false }
-func (m *RemoteModel) Reset() error      { return nil }
-func (m *RemoteModel) Close() error      { return nil }
+func (m *RemoteModel) BOS() int32       { return -1 }
+func (m *RemoteModel) IsEOG(int32) bool { return false }
+func (m *RemoteModel) Reset() error     { return nil }
+func (m *RemoteModel) Close() error     { return nil }
 func (m *RemoteModel) Sample(SamplerParams) (int32, error) {
 	return 0, fmt.Errorf("sample: %w (a server runs whole requests; bench it with RemoteSweep)", ErrUnsupported)
 }

@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strings"
+	"unicode/utf8"
 	"time"
 )
 
@@ -66,17 +67,22 @@ func (p *promptSizer) calibrate(ctx context.Context, c Completer, idle time.Dura
 	return first, nil
 }
 
-// prompt returns a new random prompt of about n tokens (exactly n, or the
-// shortest longer one, with a tokenizer).
+// prompt returns a new random prompt of about n tokens: with a tokenizer,
+// the shortest random text of n tokens or more (n exactly, as a rule).
 func (p *promptSizer) prompt(n int) string {
 	if p.count == nil {
 		return p.words(max(1, int(math.Round((float64(n)-p.overhead)/p.perWord))))
 	}
 	ws := strings.Fields(p.words(2 * n))
-	text := func(k int) string { return " " + strings.Join(ws[:k], " ") }
-	// The smallest k whose prefix has n tokens or more: token counts grow with k.
-	k := sort.Search(len(ws), func(k int) bool { return k > 0 && p.count(text(k)) >= n })
-	return text(max(1, min(k, len(ws))))
+	text := " " + strings.Join(ws, " ")
+	// The shortest prefix with n tokens or more: token counts grow with
+	// the text, and cutting inside the last word hits n exactly in
+	// vocabularies that split words.
+	cut := sort.Search(len(text), func(i int) bool { return i > 0 && p.count(text[:i]) >= n })
+	for cut < len(text) && !utf8.RuneStart(text[cut]) {
+		cut++
+	}
+	return text[:max(cut, 1)]
 }
 
 // method says how the prompts were sized, for the result.

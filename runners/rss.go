@@ -5,3 +5,8 @@ package runners
 // Linux and Android read VmHWM from /proc/self/status; macOS and the BSDs
 // use getrusage; Windows the peak working set.
 func PeakRSS() (uint64, bool) { return peakRSS() }
+
+// ResetPeakRSS starts a new high-water mark at the current RSS, so that
+// PeakRSS measures what follows; it reports false where the OS cannot
+// (only Linux and Android can, through /proc/self/clear_refs).
+func ResetPeakRSS() bool { return resetPeakRSS() }

@@ -9,3 +9,5 @@ func peakRSS() (uint64, bool) {
 	}
 	return uint64(ru.Maxrss), true // bytes on macOS and iOS
 }
+
+func resetPeakRSS() bool { return false }

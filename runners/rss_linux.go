@@ -15,6 +15,11 @@ func peakRSS() (uint64, bool) {
 	return parseVmHWM(data)
 }
 
+func resetPeakRSS() bool {
+	// "5" resets the peak RSS (Linux 4.0 and later).
+	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
+}
+
 // parseVmHWM reads the "VmHWM:   1234 kB" line of a /proc/PID/status file.
 func parseVmHWM(status []byte) (uint64, bool) {
 	sc := bufio.NewScanner(bytes.NewReader(status))

@@ -1,6 +1,10 @@
 package runners
 
-import "testing"
+import (
+	"runtime"
+	"runtime/debug"
+	"testing"
+)
 
 func TestParseVmHWM(t *testing.T) {
 	for _, tt := range []struct {
@@ -21,4 +25,27 @@ func TestParseVmHWM(t *testing.T) {
 	if rss, ok := PeakRSS(); !ok || rss < 1<<20 {
 		t.Fatalf("PeakRSS of this process = %d, %v", rss, ok)
 	}
+}
+
+func TestResetPeakRSS(t *testing.T) {
+	before := touch(256 << 20)
+	runtime.GC()
+	debug.FreeOSMemory()
+	if !ResetPeakRSS() {
+		t.Skip("this kernel cannot reset the peak RSS")
+	}
+	after, _ := PeakRSS()
+	if before < 256<<20 || after >= before-128<<20 {
+		t.Fatalf("peak RSS %d before the reset, %d after freeing 256 MiB", before, after)
+	}
+}
+
+// touch writes n bytes of a new buffer and returns the peak RSS then.
+func touch(n int) uint64 {
+	buf := make([]byte, n)
+	for i := range buf {
+		buf[i] = 1
+	}
+	rss, _ := PeakRSS()
+	return rss
 }

@@ -17,10 +17,6 @@ type Sweep struct {
 	Options []Options // one load per option set; CtxSize is set to what the tests need
 	Tests   []Test
 	Config  Config
-	// Device gives the ceilings' rates; nil: no ceilings, with a note.
-	Device *results.Device
-	// Footprint of the model; nil: no ceilings, with a note.
-	Footprint *Footprint
 	// Notes are added to the document's notes (energy, device source, ...).
 	Notes []string
 	// OnResult, when not nil, is called with each finished result.
@@ -33,18 +29,14 @@ type Sweep struct {
 // together with ctx's error. On another error it returns the results so
 // far and the error.
 func (s Sweep) Run(ctx context.Context) (*results.Bench, error) {
-	doc := &results.Bench{Schema: results.BenchSchema, CreatedAt: time.Now().UTC(), Device: s.Device, Notes: append([]string{}, s.Notes...), Results: []results.BenchResult{}}
-	rates := RatesOf(s.Device)
-	switch {
-	case s.Footprint == nil:
-		doc.Notes = append(doc.Notes, "ceilings omitted: the model's shape is unknown")
-	case rates == (Rates{}):
-		doc.Notes = append(doc.Notes, "ceilings omitted: no device profile (pass --device PROFILE.json from `odbench detect --save`, or --bandwidth and --flops)")
-	}
+	doc := &results.Bench{Schema: results.BenchSchema, CreatedAt: time.Now().UTC(), Notes: append([]string{}, s.Notes...), Results: []results.BenchResult{}}
 	nCtx := ContextFor(s.Tests)
-	for _, opts := range s.Options {
+	for i, opts := range s.Options {
 		opts.CtxSize = nCtx
-		err := s.runOptions(ctx, opts, rates, doc)
+		if !ResetPeakRSS() && i == 1 {
+			doc.Notes = append(doc.Notes, "peak RSS is the process's since it started: this OS cannot reset it between option sets")
+		}
+		err := s.runOptions(ctx, opts, doc)
 		if IsInterrupted(err) && ctx.Err() != nil {
 			doc.Interrupted = true
 		}
@@ -55,16 +47,7 @@ func (s Sweep) Run(ctx context.Context) (*results.Bench, error) {
 	return doc, nil
 }
 
-func (s Sweep) runOptions(ctx context.Context, opts Options, rates Rates, doc *results.Bench) error {
-	kBytes, err := KVBytesPerElem(opts.KVType)
-	if err != nil {
-		return err
-	}
-	vBytes, err := KVBytesPerElem(opts.KVTypeV)
-	if err != nil {
-		return err
-	}
-	kvBytes := (kBytes + vBytes) / 2
+func (s Sweep) runOptions(ctx context.Context, opts Options, doc *results.Bench) error {
 	start := time.Now()
 	m, err := s.Runner.Load(ctx, s.Model, opts)
 	if err != nil {
@@ -80,12 +63,8 @@ func (s Sweep) runOptions(ctx context.Context, opts Options, rates Rates, doc *r
 	}
 	for _, t := range s.Tests {
 		meas, err := Run(ctx, m, t, s.Config)
-		var ceiling float64
-		if s.Footprint != nil {
-			ceiling = s.Footprint.Ceiling(t, rates, kvBytes)
-		}
 		if len(meas.Ns) > 0 {
-			r := meas.Result(base, ceiling)
+			r := meas.Result(base)
 			doc.Results = append(doc.Results, r)
 			if s.OnResult != nil {
 				s.OnResult(r)

@@ -191,6 +191,7 @@ func (s *Server) openaiRun(w http.ResponseWriter, r *http.Request, p openaiParam
 			openaiError(w, statusOf(err), err)
 			return
 		}
+		text.WriteString(res.tail)
 		out := head
 		c := openai.Choice{FinishReason: &res.stop}
 		if chat {
@@ -235,7 +236,7 @@ func (s *Server) openaiRun(w http.ResponseWriter, r *http.Request, p openaiParam
 		return
 	}
 	last := head
-	last.Choices, last.Timings = []openai.Choice{choice("", &res.stop)}, timingsOf(res)
+	last.Choices, last.Timings = []openai.Choice{choice(res.tail, &res.stop)}, timingsOf(res)
 	if event(last) != nil {
 		return
 	}

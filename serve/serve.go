@@ -27,9 +27,10 @@ import (
 // Meta is what the server tells about its model beyond runners.ModelInfo,
 // from the GGUF file's metadata.
 type Meta struct {
-	ChatTemplate string         // tokenizer.chat_template (Jinja); "" when absent
-	FileType     string         // llama-quantize name, e.g. "Q4_K_M"
-	Info         map[string]any // scalar metadata for /api/show's model_info
+	ChatTemplate  string         // tokenizer.chat_template (Jinja); "" when absent
+	FileType      string         // llama-quantize name, e.g. "Q4_K_M"
+	ContextLength int            // the training context, tokens; 0 when absent
+	Info          map[string]any // scalar metadata for /api/show's model_info
 }
 
 // MetaFromFile reads a GGUF file's Meta.
@@ -41,6 +42,9 @@ func MetaFromFile(path string) (Meta, error) {
 	defer f.Close()
 	m := Meta{Info: map[string]any{}}
 	m.ChatTemplate, _ = f.Metadata.String("tokenizer.chat_template")
+	if n, ok := f.ArchUint("context_length"); ok {
+		m.ContextLength = int(n)
+	}
 	if ft, ok := f.FileType(); ok {
 		m.FileType = ft.String()
 	}
@@ -167,6 +171,7 @@ type genRequest struct {
 type genResult struct {
 	promptTokens, genTokens int
 	stop                    string // "stop" (end of generation) or "length"
+	tail                    string // an unfinished UTF-8 character before the end of generation, for the final message
 	waitNs                  int64  // waiting for the model
 	loadNs                  int64  // the model's load time, on the first request only
 	promptNs, evalNs        int64  // prompt evaluation; sampling and decoding the generated tokens
@@ -244,6 +249,10 @@ func (s *Server) generate(ctx context.Context, req genRequest, emit func(text st
 		r.genTokens++
 		pending = append(pending, piece...)
 		cut := completeUTF8(pending)
+		if r.genTokens == n { // the last token: nothing will complete a split character
+			pending = []byte(strings.ToValidUTF8(string(pending), "\uFFFD"))
+			cut = len(pending)
+		}
 		if err := emit(string(pending[:cut])); err != nil {
 			return r, err
 		}
@@ -255,11 +264,7 @@ func (s *Server) generate(ctx context.Context, req genRequest, emit func(text st
 			return r, fmt.Errorf("token %d: %w", r.genTokens, err)
 		}
 	}
-	if len(pending) > 0 {
-		if err := emit(strings.ToValidUTF8(string(pending), "\uFFFD")); err != nil {
-			return r, err
-		}
-	}
+	r.tail = strings.ToValidUTF8(string(pending), "\uFFFD")
 	end := time.Now()
 	r.evalNs = end.Sub(t1).Nanoseconds()
 	r.totalNs = end.Sub(arrived).Nanoseconds()

@@ -3,6 +3,7 @@ package synth
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/odbench/odbench/gguf"
 	"github.com/odbench/odbench/profiles/models"
@@ -62,4 +63,21 @@ func setTokenizer(w *gguf.Writer, m models.Model, v *Vocab) {
 	w.SetUint32("tokenizer.ggml.bos_token_id", v.BOS)
 	w.SetUint32("tokenizer.ggml.eos_token_id", v.EOS)
 	w.SetBool("tokenizer.ggml.add_bos_token", true)
+}
+
+// hasTokenizer reports whether f carries a tokenizer.
+func hasTokenizer(f *gguf.File) bool {
+	_, ok := f.Metadata.Get("tokenizer.ggml.tokens")
+	return ok
+}
+
+// copyTokenizerKeys copies every tokenizer.* key of f (vocabulary, merges,
+// special tokens, chat template) as it is.
+func copyTokenizerKeys(w *gguf.Writer, f *gguf.File) {
+	for _, k := range f.Metadata.Keys() {
+		if strings.HasPrefix(k, "tokenizer.") {
+			v, _ := f.Metadata.Get(k)
+			w.SetKV(k, v)
+		}
+	}
 }

@@ -36,7 +36,8 @@ type Options struct {
 	// Vocab is the tokenizer; nil means GeneratedVocab padded to the model's vocabulary size.
 	Vocab *Vocab
 	// Like, when set, is the file the shape was read from: its 1-D F32
-	// tensors (norms, RoPE factors) are copied instead of generated.
+	// tensors (norms, RoPE factors) are copied instead of generated, and
+	// so is its tokenizer (every tokenizer.* key) unless Vocab is set.
 	Like *gguf.File
 }
 
@@ -63,15 +64,16 @@ func Write(ctx context.Context, path string, o Options) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("synth %s: %w", m.ID, err)
 	}
+	copyTokenizer := o.Vocab == nil && o.Like != nil && hasTokenizer(o.Like)
 	vocab := o.Vocab
-	if vocab == nil {
+	if vocab == nil && !copyTokenizer {
 		v, err := GeneratedVocab(m.VocabSize)
 		if err != nil {
 			return Result{}, fmt.Errorf("synth %s: %w", m.ID, err)
 		}
 		vocab = &v
 	}
-	if len(vocab.Tokens) != m.VocabSize {
+	if vocab != nil && len(vocab.Tokens) != m.VocabSize {
 		return Result{}, fmt.Errorf("synth %s: vocabulary has %d tokens, the model %d", m.ID, len(vocab.Tokens), m.VocabSize)
 	}
 	w, err := gguf.Create(path)
@@ -79,7 +81,11 @@ func Write(ctx context.Context, path string, o Options) (Result, error) {
 		return Result{}, fmt.Errorf("synth: %w", err)
 	}
 	setMetadata(w, m, o.FileType, o.Seed)
-	setTokenizer(w, m, vocab)
+	if copyTokenizer {
+		copyTokenizerKeys(w, o.Like)
+	} else {
+		setTokenizer(w, m, vocab)
+	}
 	res := Result{Path: path, TypeBytes: layout.TypeBytes(), DataBytes: layout.Bytes, Tensors: len(layout.Tensors), Params: m.Params()}
 	for _, t := range layout.Tensors {
 		if err := w.AddTensor(t.Name, t.Type, t.Dims); err != nil {

@@ -189,7 +189,12 @@ func TestLikeCopiesShape(t *testing.T) {
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.gguf")
 	m := tinyModels(t)[0]
-	if _, err := Write(context.Background(), src, Options{Model: m, FileType: gguf.FileTypeQ4_K_M, Seed: 3}); err != nil {
+	v, err := GeneratedVocab(m.VocabSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v.Tokens[m.VocabSize-1] = "<|only-in-the-source|>"
+	if _, err := Write(context.Background(), src, Options{Model: m, FileType: gguf.FileTypeQ4_K_M, Seed: 3, Vocab: &v}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := gguf.Open(src)
@@ -218,7 +223,12 @@ func TestLikeCopiesShape(t *testing.T) {
 			t.Errorf("tensor %d = %s %v, source %s %v", i, ti.Name, ti.Dims, f.Tensors[i].Name, f.Tensors[i].Dims)
 		}
 	}
-	// The RoPE factors are copied from the source, not generated.
+	// The tokenizer and the RoPE factors are copied from the source, not generated.
+	ta, _ := f.Metadata.Strings("tokenizer.ggml.tokens")
+	tb, _ := g.Metadata.Strings("tokenizer.ggml.tokens")
+	if fmt.Sprint(ta) != fmt.Sprint(tb) || tb[len(tb)-1] != "<|only-in-the-source|>" {
+		t.Error("the tokenizer differs from the source")
+	}
 	a, _ := f.Tensor("rope_freqs.weight")
 	b, _ := g.Tensor("rope_freqs.weight")
 	da, _ := f.TensorData(a)

@@ -151,16 +151,19 @@ func runBench(ctx context.Context, e env, args []string) error {
 	}
 	sw := runners.Sweep{Runner: r, Model: *model, Options: opts, Tests: tests,
 		Config: runners.Config{Repetitions: *reps, Seed: *seed}}
-	var notes []string
-	if sw.Device, notes, err = benchDevice(ctx, *devicePath, *bandwidth, *flops, *int8ops, *noCalibrate); err != nil {
+	// The device whose rates give the ceilings: a profile or the rate flags
+	// now; a quick calibration of this machine after the measurement, so
+	// that neither disturbs the other.
+	dev, devNote, err := givenDevice(*devicePath, *bandwidth, *flops, *int8ops)
+	if err != nil {
 		return err
 	}
-	sw.Notes = append(sw.Notes, notes...)
+	var fp *runners.Footprint
 	if gf, err := gguf.Open(*model); err == nil {
-		if fp, err := runners.FootprintOf(gf); err == nil {
-			sw.Footprint = &fp
+		if f, err := runners.FootprintOf(gf); err == nil {
+			fp = &f
 		}
-		notes, err := checkFit(gf, sw.Device, opts, runners.ContextFor(tests), *force)
+		notes, err := checkFit(gf, dev, opts, runners.ContextFor(tests), *force)
 		gf.Close()
 		if err != nil {
 			return err
@@ -181,6 +184,21 @@ func runBench(ctx context.Context, e env, args []string) error {
 	p.done()
 	if runErr != nil && len(doc.Results) == 0 {
 		return runErr
+	}
+	if runErr == nil && !*noCalibrate && fp != nil && runners.RatesOf(dev) == (runners.Rates{}) {
+		devNote = calibrateForCeilings(ctx, e.stderr, dev)
+	}
+	if runners.RatesOf(dev) != (runners.Rates{}) {
+		doc.Device = dev
+	}
+	if devNote != "" {
+		doc.Notes = append(doc.Notes, devNote)
+	}
+	if note := runners.AddCeilings(doc, fp); note != "" {
+		doc.Notes = append(doc.Notes, note)
+	}
+	if runErr == nil {
+		runErr = ctx.Err() // Ctrl-C during the calibration
 	}
 	if *save != "" {
 		if err := results.WriteJSONFile(*save, doc); err != nil {
@@ -237,36 +255,40 @@ func optionSets(libDir string, threads, ngl, batch, ubatch intList, ctk, ctv str
 	return sets, nil
 }
 
-// benchDevice returns the device whose rates give the ceilings: the
-// profile at path, else one made from the rate flags, else this machine
-// with a quick calibration (unless noCalibrate), and notes on its source.
-func benchDevice(ctx context.Context, path string, bw, fp32, int8 float64, noCalibrate bool) (*results.Device, []string, error) {
+// givenDevice returns the device profile at path, else this machine's
+// memory with the rates of the flags (none when no flag is given), and a
+// note on where the rates come from.
+func givenDevice(path string, bw, fp32, int8 float64) (*results.Device, string, error) {
 	if path != "" {
 		var d results.Device
 		if err := results.ReadJSONFile(path, results.DeviceSchema, &d); err != nil {
-			return nil, nil, err
+			return nil, "", err
 		}
-		return &d, nil, nil
+		return &d, "", nil
 	}
 	d := &results.Device{Schema: results.DeviceSchema, Name: "this", CreatedAt: time.Now().UTC()}
 	d.Host.OS, d.CPU.Arch = runtime.GOOS, runtime.GOARCH
 	if vm, err := mem.VirtualMemory(); err == nil {
 		d.Memory.TotalBytes, d.Memory.AvailableBytes = vm.Total, vm.Available
 	}
-	switch {
-	case bw > 0 || fp32 > 0 || int8 > 0:
-		d.Calibration = results.Calibration{ReadGBsAll: bw, FP32GFLOPSAll: fp32, Int8GOPSAll: int8, Source: "flags"}
-		return d, []string{"ceilings from the --bandwidth, --flops and --int8 flags"}, nil
-	case noCalibrate:
-		return d, nil, nil
+	if bw <= 0 && fp32 <= 0 && int8 <= 0 {
+		return d, "", nil
 	}
-	c, err := calibrate.Run(ctx, calibrate.Options{AvailableBytes: d.Memory.AvailableBytes, Duration: benchCalibration})
+	d.Calibration = results.Calibration{ReadGBsAll: bw, FP32GFLOPSAll: fp32, Int8GOPSAll: int8, Source: "flags"}
+	return d, "ceilings from the --bandwidth, --flops and --int8 flags", nil
+}
+
+// calibrateForCeilings measures this device's rates into dev for the ceilings
+// and returns a note saying so, or why there are none.
+func calibrateForCeilings(ctx context.Context, stderr io.Writer, dev *results.Device) string {
+	fmt.Fprintln(stderr, "odbench bench: quick calibration of this device for the ceilings")
+	c, err := calibrate.Run(ctx, calibrate.Options{AvailableBytes: dev.Memory.AvailableBytes, Duration: benchCalibration})
 	if err != nil {
-		return nil, nil, fmt.Errorf("quick calibration: %w", err)
+		return fmt.Sprintf("ceilings omitted: the quick calibration failed: %v", err)
 	}
 	c.Source = "measured"
-	d.Calibration = c
-	return d, []string{fmt.Sprintf("ceilings from a quick calibration (%.1f s; `odbench detect --save` and --device give steadier figures)", c.DurationMS/1e3)}, nil
+	dev.Calibration = c
+	return fmt.Sprintf("ceilings from a quick calibration after the measurement (%.1f s; `odbench detect --save` and --device give steadier figures)", c.DurationMS/1e3)
 }
 
 // benchCalibration is the time bench spends on each calibration figure.

@@ -9,12 +9,12 @@ import (
 	"time"
 
 	"github.com/odbench/odbench/gguf"
+	"github.com/odbench/odbench/profiles"
 	"github.com/odbench/odbench/profiles/calibrate"
 	"github.com/odbench/odbench/profiles/devices"
 	"github.com/odbench/odbench/profiles/models"
 	"github.com/odbench/odbench/profiles/plan"
 	"github.com/odbench/odbench/profiles/probe"
-	"github.com/odbench/odbench/results"
 )
 
 func init() {
@@ -118,8 +118,8 @@ func planDevice(ctx context.Context, arg string, quick bool) (plan.DeviceSubject
 		return plan.DeviceSubject{Profile: d, Source: "detected"}, nil
 	}
 	if _, err := os.Stat(arg); err == nil {
-		var d results.Device
-		if err := results.ReadJSONFile(arg, results.DeviceSchema, &d); err != nil {
+		d, err := profiles.Load(arg)
+		if err != nil {
 			return plan.DeviceSubject{}, err
 		}
 		return plan.DeviceSubject{Profile: d, Source: arg}, nil

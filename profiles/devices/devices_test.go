@@ -2,6 +2,7 @@ package devices
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"flag"
 	"os"
@@ -52,28 +53,33 @@ func TestLookupUnknown(t *testing.T) {
 	}
 }
 
-func TestTableGolden(t *testing.T) {
+func TestGolden(t *testing.T) {
 	all, err := All()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var b bytes.Buffer
-	if err := WriteTable(&b, all); err != nil {
+	var tbl bytes.Buffer
+	if err := WriteTable(&tbl, all); err != nil {
 		t.Fatal(err)
 	}
-	path := filepath.Join("testdata", "devices.txt.golden")
-	if *update {
-		os.MkdirAll("testdata", 0o755)
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
+	js, err := json.MarshalIndent(all, "", "  ")
 	if err != nil {
-		t.Fatalf("%v (go test -update creates it)", err)
+		t.Fatal(err)
 	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("table differs from %s:\n%s", path, b.String())
+	for name, got := range map[string][]byte{"devices.txt.golden": tbl.Bytes(), "devices.json.golden": append(js, '\n')} {
+		path := filepath.Join("testdata", name)
+		if *update {
+			if err := os.WriteFile(path, got, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatalf("%v (go test -update creates it)", err)
+		}
+		if !bytes.Equal(got, want) {
+			t.Errorf("output differs from %s (go test -update rewrites it):\n%s", path, got)
+		}
 	}
 }
 

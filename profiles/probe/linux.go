@@ -6,7 +6,6 @@ import (
 
 	"github.com/odbench/odbench/results"
 	"github.com/shirou/gopsutil/v4/common"
-	"github.com/shirou/gopsutil/v4/host"
 )
 
 // linux probes a Linux or Android machine through /proc, /sys and /etc
@@ -22,7 +21,7 @@ func (p *prober) linux(ctx context.Context, d *results.Device) {
 	if p.os == "android" {
 		props = p.androidProps(ctx)
 	}
-	p.linuxHost(ctx, &d.Host, props)
+	p.linuxHost(&d.Host, props)
 	p.linuxCPU(ctx, &d.CPU, props)
 	p.linuxMemory(ctx, &d.Memory)
 	d.GPUs = append(d.GPUs, p.linuxGPUs()...)
@@ -34,7 +33,7 @@ func (p *prober) linux(ctx context.Context, d *results.Device) {
 }
 
 // linuxHost fills the OS, kernel, device model and virtualization.
-func (p *prober) linuxHost(ctx context.Context, h *results.HostInfo, props map[string]string) {
+func (p *prober) linuxHost(h *results.HostInfo, props map[string]string) {
 	if k, err := p.readString("/proc/sys/kernel/osrelease"); err == nil {
 		h.Kernel = k
 	} else {
@@ -47,14 +46,26 @@ func (p *prober) linuxHost(ctx context.Context, h *results.HostInfo, props map[s
 			p.warnf("phone model unknown: getprop shows no ro.product.model")
 		}
 	} else {
-		platform, _, version, err := host.PlatformInformationWithContext(ctx)
-		if err != nil || platform == "" {
-			p.warnf("distribution unknown: no readable /etc/os-release")
-		}
-		h.Platform, h.Version = platform, version
+		h.Platform, h.Version = p.osRelease()
 		h.Model = p.boardModel()
 	}
 	p.virtualization(h)
+}
+
+// osRelease reads the distribution's id and version from os-release
+// ("debian", "12").
+func (p *prober) osRelease() (id, version string) {
+	for _, f := range []string{"/etc/os-release", "/usr/lib/os-release"} {
+		text, err := p.readString(f)
+		if err != nil {
+			continue
+		}
+		kv := parseKeyValues(text, "=")
+		unquote := func(s string) string { return strings.Trim(s, `"'`) }
+		return unquote(kv["ID"]), unquote(kv["VERSION_ID"])
+	}
+	p.warnf("distribution unknown: no readable /etc/os-release or /usr/lib/os-release")
+	return "", ""
 }
 
 // boardModel names the machine from DMI (PCs, servers, VMs) or the device

@@ -50,9 +50,6 @@ func (p *prober) linuxCPU(ctx context.Context, c *results.CPUInfo, props map[str
 		}
 		c.Features = canonicalFeatures(flags)
 	}
-	if c.Features == nil {
-		c.Features = []string{}
-	}
 	cores := p.sysCPUs()
 	if len(cores) == 0 {
 		p.warnf("CPU topology unknown: no cpu[0-9]* folders in /sys/devices/system/cpu")

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/odbench/odbench/results"
 	"github.com/shirou/gopsutil/v4/cpu"
 )
 
@@ -196,5 +197,45 @@ func TestCommandLive(t *testing.T) {
 	}
 	if _, err := p.command(t.Context(), "odbench-no-such-tool"); err == nil || !strings.Contains(err.Error(), "odbench-no-such-tool") {
 		t.Errorf("missing tool: %v", err)
+	}
+}
+
+// TestCgroupNesting checks that the tightest limit along the cgroup path
+// wins, for cgroup v2 and v1.
+func TestCgroupNesting(t *testing.T) {
+	write := func(root, name, text string) {
+		t.Helper()
+		path := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	v2 := t.TempDir()
+	write(v2, "proc/self/cgroup", "0::/ci/job-7\n")
+	write(v2, "sys/fs/cgroup/cgroup.controllers", "cpu memory\n")
+	write(v2, "sys/fs/cgroup/ci/memory.max", "4294967296\n")
+	write(v2, "sys/fs/cgroup/ci/cpu.max", "400000 100000\n")
+	write(v2, "sys/fs/cgroup/ci/job-7/memory.max", "8589934592\n")
+	write(v2, "sys/fs/cgroup/ci/job-7/cpu.max", "150000 100000\n")
+	v1 := t.TempDir()
+	write(v1, "proc/self/cgroup", "5:memory:/docker/abc\n3:cpu,cpuacct:/docker/abc\n")
+	write(v1, "sys/fs/cgroup/memory/memory.limit_in_bytes", "9223372036854771712\n")
+	write(v1, "sys/fs/cgroup/memory/docker/abc/memory.limit_in_bytes", "2147483648\n")
+	write(v1, "sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_quota_us", "50000\n")
+	write(v1, "sys/fs/cgroup/cpu,cpuacct/docker/abc/cpu.cfs_period_us", "100000\n")
+	for _, tt := range []struct {
+		name, root string
+		bytes      uint64
+		cpus       float64
+	}{{"v2", v2, 4 << 30, 1.5}, {"v1", v1, 2 << 30, 0.5}} {
+		p := &prober{root: tt.root, os: "linux"}
+		var m results.Memory
+		p.cgroupLimits(&m)
+		if m.CgroupLimitBytes != tt.bytes || m.CgroupCPUs != tt.cpus || len(p.warnings) != 0 {
+			t.Errorf("%s: %d bytes, %v CPUs, warnings %q; want %d, %v", tt.name, m.CgroupLimitBytes, m.CgroupCPUs, p.warnings, tt.bytes, tt.cpus)
+		}
 	}
 }

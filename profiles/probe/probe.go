@@ -85,6 +85,9 @@ func Detect(ctx context.Context, o Options) results.Device {
 	if d.CPU.Arch == "" && p.live {
 		d.CPU.Arch = runtime.GOARCH
 	}
+	if d.CPU.Features == nil {
+		d.CPU.Features = []string{}
+	}
 	d.Memory.Unified = d.Memory.Unified || allUnified(d.GPUs)
 	d.Warnings = p.warnings
 	return d

@@ -119,10 +119,10 @@ func (m *model) Complete(ctx context.Context, req runners.CompletionRequest) (ru
 		if ch.Message != nil {
 			piece = ch.Message.Content
 		}
-		if !ch.Done || piece != "" {
+		if !ch.Done { // Ollama streams a token a chunk; the final chunk carries the counts
 			c.TokenTimes = append(c.TokenTimes, at)
-			text.WriteString(piece)
 		}
+		text.WriteString(piece)
 		if ch.Done {
 			ch.fill(&c)
 		}
