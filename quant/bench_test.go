@@ -123,8 +123,8 @@ func BenchmarkKernel(b *testing.B) {
 		y := make([]float32, 4)
 		var scales []float32
 		if VecDotType(t) == gguf.TypeQ8_0 {
-			scales = make([]float32, 4*n/32)
-			actScales4(a, int(ab), n/32, scales)
+			scales = make([]float32, 4*n/q80Elems)
+			actScales4(a, int(ab), n/q80Elems, scales)
 		}
 		for _, set := range sets {
 			b.Run(fmt.Sprintf("%v/rows=1/kernel=%s", t, set.name), func(b *testing.B) {

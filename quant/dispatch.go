@@ -16,9 +16,9 @@ type kernel func(w, a []byte, n int) float32
 // activation rows, the first at a[0:] and each next one astride bytes
 // further, into y[0], y[ystride], y[2*ystride] and y[3*ystride]. For Q8_0
 // activations, scales holds their block scales as actScales4 lays them
-// out; kernels for other activation types ignore it. Decoding a weight block once for four activation rows
-// is what makes the matrix-matrix product faster than four matrix-vector
-// ones.
+// out; kernels for other activation types ignore it. Decoding a weight
+// block once for four activation rows is what makes the matrix-matrix
+// product faster than four matrix-vector ones.
 type kernel4 func(w, a []byte, astride, n int, scales, y []float32, ystride int)
 
 // kernelSet is the fast path of one CPU: a name and kernels per weight type.

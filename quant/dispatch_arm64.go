@@ -25,6 +25,7 @@ func archKernels() kernelSet {
 		gguf.TypeQ5_K: asmKernel(gguf.TypeQ5_K, dotQ5_KNEON),
 		gguf.TypeQ6_K: asmKernel(gguf.TypeQ6_K, dotQ6_KNEON),
 	}, dot4: map[gguf.Type]kernel4{
+		gguf.TypeF16:  f16Kernel4(8, dotF16x4NEON),
 		gguf.TypeQ4_0: asmKernel4(gguf.TypeQ4_0, dotQ4_0x4NEON),
 		gguf.TypeQ8_0: asmKernel4(gguf.TypeQ8_0, dotQ8_0x4NEON),
 		gguf.TypeQ4_K: asmKernel4(gguf.TypeQ4_K, dotQ4_Kx4NEON),

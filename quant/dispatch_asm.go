@@ -4,11 +4,18 @@ package quant
 
 import "github.com/odbench/odbench/gguf"
 
+// blockSizes returns the elements of one block of weight type t and the
+// bytes that block and its activations (of type VecDotType(t)) take.
+func blockSizes(t gguf.Type) (elems, wbytes, abytes int) {
+	at := VecDotType(t)
+	return t.BlockSize(), t.BlockBytes(), at.BlockBytes() * (t.BlockSize() / at.BlockSize())
+}
+
 // asmKernel adapts an assembly kernel over nb blocks of weight type t to the
 // kernel signature. The bounds checks run once per row, so a short row
 // panics here instead of letting the assembly read past it.
 func asmKernel(t gguf.Type, f func(w, a *byte, nb int) float32) kernel {
-	bs, wb, ab := t.BlockSize(), t.BlockBytes(), VecDotType(t).BlockBytes()*(t.BlockSize()/VecDotType(t).BlockSize())
+	bs, wb, ab := blockSizes(t)
 	return func(w, a []byte, n int) float32 {
 		nb := n / bs
 		if nb == 0 {
@@ -24,8 +31,8 @@ func asmKernel(t gguf.Type, f func(w, a *byte, nb int) float32) kernel {
 // checking the bounds of all four activation rows, their block scales (for
 // Q8_0 activations) and the outputs first.
 func asmKernel4(t gguf.Type, f func(w, a *byte, astride, nb int, scales, y *float32, ystride int)) kernel4 {
-	at := VecDotType(t)
-	bs, wb, ab := t.BlockSize(), t.BlockBytes(), at.BlockBytes()*(t.BlockSize()/at.BlockSize())
+	bs, wb, ab := blockSizes(t)
+	q80 := VecDotType(t) == gguf.TypeQ8_0
 	return func(w, a []byte, astride, n int, scales, y []float32, ystride int) {
 		nb := n / bs
 		_ = y[3*ystride]
@@ -36,8 +43,8 @@ func asmKernel4(t gguf.Type, f func(w, a *byte, astride, nb int, scales, y *floa
 		_ = w[nb*wb-1]
 		_ = a[3*astride+nb*ab-1]
 		var sp *float32
-		if at == gguf.TypeQ8_0 {
-			_ = scales[4*nb*(t.BlockSize()/at.BlockSize())-1]
+		if q80 { // the Q8_0 blocks are as large as the weight blocks
+			_ = scales[4*nb-1]
 			sp = &scales[0]
 		}
 		f(&w[0], &a[0], astride, nb, sp, &y[0], ystride)

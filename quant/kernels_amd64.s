@@ -8,9 +8,13 @@
 //   Q4_K {d, dmin f16; scales[12]; qs[128]}           144 bytes, 256 elements
 //   Q6_K {ql[128]; qh[64]; scales[16] int8; d f16}    210 bytes, 256 elements
 //   Q8_K {d f32; qs[256] int8; bsums[16] int16}       292 bytes, 256 elements
-// Signed int8 products use VPMADDUBSW on |w| and sign(a, w); unsigned weight
-// codes (Q4_K, Q6_K) go to VPMADDUBSW as they are and their offsets are
-// removed through the per-16 activation sums (bsums).
+// Signed int8 products use VPMADDUBSW on |w| and sign(a, w), which needs
+// activations in -127..127 (VPSIGNB cannot negate -128), as the Q8_0
+// reference quantizer produces them; unsigned weight codes (the k-quants, Q4_1,
+// Q5_1) go to VPMADDUBSW as they are and their offsets are removed through
+// the per-16 activation sums (bsums) or subtracted from the codes.
+// AVX-512 (VNNI) paths are not written: the CPU here lacks AVX-512 and
+// qemu-user cannot run it, so they could not be tested.
 
 // ARGS4 loads the arguments of a four-activation kernel (defined before
 // the first TEXT so that vet checks the FP offsets where the macro is used):
@@ -33,6 +37,15 @@
 	LEAQ      (R10)(R11*8), R10    \
 	VEXTRACTPS $2, X15, (R10)      \
 	VEXTRACTPS $3, X15, (R10)(R11*4)
+
+// REDUCE4 leaves in Xa the four int32 sums of the lanes of Ya, Yb, Yc, Yd.
+// Clobbers Yb, Yc.
+#define REDUCE4(Ya, Yb, Yc, Yd, Xa, Xc) \
+	VPHADDD      Yb, Ya, Ya \
+	VPHADDD      Yd, Yc, Yc \
+	VPHADDD      Yc, Ya, Ya \
+	VEXTRACTI128 $1, Ya, Xc \
+	VPADDD       Xc, Xa, Xa
 
 // Byte masks, 32 bytes each.
 DATA nib<>+0(SB)/8, $0x0f0f0f0f0f0f0f0f
@@ -222,30 +235,96 @@ GLOBL wpair<>(SB), RODATA|NOPTR, $128
 	VPSUBB      Y13, Y2, Y2       \
 	SDOT32(ao+2, acc)
 
+// The one-row Q8_0 and Q4_0 kernels take four blocks at a time: the four
+// integer dot products are reduced to one lane each and scaled together,
+// which takes the float work (f16 scales, conversion, multiply-add) from
+// once per block to once per four blocks. Leftover blocks go one by one.
+
+// Q8INT sets the int32 lanes of acc to the partial sums of the dot product
+// of the Q8_0 weight block at wo(SI) with the activation block at ao(DI).
+#define Q8INT(wo, ao, acc) \
+	VMOVDQU    wo+2(SI), Y8  \
+	VPABSB     Y8, Y9        \
+	VMOVDQU    ao+2(DI), acc \
+	VPSIGNB    Y8, acc, acc  \
+	VPMADDUBSW acc, Y9, acc  \
+	VPMADDWD   Y14, acc, acc
+
+// Q4INT is Q8INT for the Q4_0 weight block at wo(SI).
+#define Q4INT(wo, ao, acc) \
+	VMOVDQU     wo+2(SI), X8   \
+	VPSRLW      $4, X8, X9     \
+	VINSERTI128 $1, X9, Y8, Y8 \
+	VPAND       Y15, Y8, Y8    \
+	VPSUBB      Y13, Y8, Y8    \
+	VPABSB      Y8, Y9         \
+	VMOVDQU     ao+2(DI), acc  \
+	VPSIGNB     Y8, acc, acc   \
+	VPMADDUBSW  acc, Y9, acc   \
+	VPMADDWD    Y14, acc, acc
+
+// SCALES4 leaves in X12 the products of the f16 scales of four weight
+// blocks (wbytes apart from 0(SI)) and four Q8_0 blocks (from 0(DI)).
+#define SCALES4(wbytes) \
+	VMOVD     0(SI), X12                      \
+	VPINSRW   $1, wbytes(SI), X12, X12        \
+	VPINSRW   $2, 2*wbytes(SI), X12, X12      \
+	VPINSRW   $3, 3*wbytes(SI), X12, X12      \
+	VMOVD     0(DI), X11                      \
+	VPINSRW   $1, 34(DI), X11, X11            \
+	VPINSRW   $2, 68(DI), X11, X11            \
+	VPINSRW   $3, 102(DI), X11, X11           \
+	VCVTPH2PS X12, X12                        \
+	VCVTPH2PS X11, X11                        \
+	VMULPS    X11, X12, X12
+
+// DOT4DONE adds the four block sums of Y0..Y3, scaled by X12, to X10.
+#define DOT4DONE \
+	REDUCE4(Y0, Y1, Y2, Y3, X0, X2) \
+	VCVTDQ2PS   X0, X0              \
+	VFMADD231PS X0, X12, X10
+
+// ONEROWEND leaves the sum of the lanes of Y5 and X10 in X0.
+#define ONEROWEND \
+	VEXTRACTF128 $1, Y5, X6 \
+	VADDPS       X6, X5, X5 \
+	VADDPS       X10, X5, X0 \
+	VMOVHLPS     X0, X0, X1 \
+	VADDPS       X1, X0, X0 \
+	VMOVSHDUP    X0, X1     \
+	VADDSS       X1, X0, X0
+
 // func dotQ8_0AVX2(w, a *byte, nb int) float32
 TEXT ·dotQ8_0AVX2(SB), NOSPLIT, $0-28
 	MOVQ w+0(FP), SI
 	MOVQ a+8(FP), DI
 	MOVQ nb+16(FP), CX
 	VMOVDQU onesw<>(SB), Y14
-	VXORPS Y0, Y0, Y0
 	VXORPS Y5, Y5, Y5
-q8loop2:
-	CMPQ CX, $2
+	VXORPS X10, X10, X10
+q8loop4:
+	CMPQ CX, $4
 	JLT  q8tail
-	Q8_0BLOCK(0, 0, Y0)
-	Q8_0BLOCK(34, 34, Y5)
-	ADDQ $68, SI
-	ADDQ $68, DI
-	SUBQ $2, CX
-	JMP  q8loop2
+	SCALES4(34)
+	Q8INT(0, 0, Y0)
+	Q8INT(34, 34, Y1)
+	Q8INT(68, 68, Y2)
+	Q8INT(102, 102, Y3)
+	DOT4DONE
+	ADDQ $136, SI
+	ADDQ $136, DI
+	SUBQ $4, CX
+	JMP  q8loop4
 q8tail:
 	TESTQ CX, CX
 	JZ    q8done
-	Q8_0BLOCK(0, 0, Y0)
+	Q8_0BLOCK(0, 0, Y5)
+	ADDQ $34, SI
+	ADDQ $34, DI
+	DECQ CX
+	JMP  q8tail
 q8done:
-	VADDPS Y5, Y0, Y0
-	HSUM8
+	ONEROWEND
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
@@ -258,24 +337,31 @@ TEXT ·dotQ4_0AVX2(SB), NOSPLIT, $0-28
 	VMOVDQU onesw<>(SB), Y14
 	VMOVDQU nib<>(SB), Y15
 	VMOVDQU eight<>(SB), Y13
-	VXORPS Y0, Y0, Y0
 	VXORPS Y5, Y5, Y5
-q40loop2:
-	CMPQ CX, $2
+	VXORPS X10, X10, X10
+q40loop4:
+	CMPQ CX, $4
 	JLT  q40tail
-	Q4_0BLOCK(0, 0, Y0)
-	Q4_0BLOCK(18, 34, Y5)
-	ADDQ $36, SI
-	ADDQ $68, DI
-	SUBQ $2, CX
-	JMP  q40loop2
+	Q4INT(0, 0, Y0)
+	Q4INT(18, 34, Y1)
+	Q4INT(36, 68, Y2)
+	Q4INT(54, 102, Y3)
+	SCALES4(18)
+	DOT4DONE
+	ADDQ $72, SI
+	ADDQ $136, DI
+	SUBQ $4, CX
+	JMP  q40loop4
 q40tail:
 	TESTQ CX, CX
 	JZ    q40done
-	Q4_0BLOCK(0, 0, Y0)
+	Q4_0BLOCK(0, 0, Y5)
+	ADDQ $18, SI
+	ADDQ $34, DI
+	DECQ CX
+	JMP  q40tail
 q40done:
-	VADDPS Y5, Y0, Y0
-	HSUM8
+	ONEROWEND
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
@@ -512,15 +598,6 @@ q6kdone:
 // loaded and decoded once for four dot products. R12 = astride and
 // R13 = 3*astride address the activation rows; the four results go to
 // y[0], y[ystride], y[2*ystride] and y[3*ystride].
-
-// REDUCE4 leaves in Xa the four int32 sums of the lanes of Ya, Yb, Yc, Yd.
-// Clobbers Yb, Yc.
-#define REDUCE4(Ya, Yb, Yc, Yd, Xa, Xc) \
-	VPHADDD      Yb, Ya, Ya \
-	VPHADDD      Yd, Yc, Yc \
-	VPHADDD      Yc, Ya, Ya \
-	VEXTRACTI128 $1, Ya, Xc \
-	VPADDD       Xc, Xa, Xa
 
 // Q8ACT sets the int32 lanes of acc to the partial sums of the int8 dot
 // product of the signed weights (|w| in Y11, w in Y10) with the 32

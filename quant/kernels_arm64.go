@@ -44,6 +44,9 @@ func dotQ6_KNEON(w, a *byte, nb int) float32
 // scales holds the f32 block scales of Q8_0 activations (actScales4).
 
 //go:noescape
+func dotF16x4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+
+//go:noescape
 func dotQ4_0x4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
 
 //go:noescape

@@ -1097,3 +1097,36 @@ f16loop:
 	HSUM4
 	FMOVS F30, ret+24(FP)
 	RET
+
+// F16ACT adds the products of the f32 weights V1, V2 with the next eight
+// f16 activations of the row at Rk to the float lanes of vector register acc.
+#define F16ACT(Rk, acc) \
+	VLD1.P 16(Rk), [V3.H8]         \
+	FCVTL4(4, 3)                   \
+	FCVTL24(5, 3)                  \
+	VFMLA  V4.S4, V1.S4, acc.S4    \
+	VFMLA  V5.S4, V2.S4, acc.S4
+
+// func dotF16x4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+// nb counts runs of 8 f16 elements; scales is unused.
+TEXT ·dotF16x4NEON(SB), NOSPLIT, $0-56
+	ARGS4
+	VEOR V20.B16, V20.B16, V20.B16
+	VEOR V21.B16, V21.B16, V21.B16
+	VEOR V22.B16, V22.B16, V22.B16
+	VEOR V23.B16, V23.B16, V23.B16
+f16x4loop:
+	VLD1.P 16(R0), [V0.H8]
+	FCVTL4(1, 0)
+	FCVTL24(2, 0)
+	F16ACT(R5, V20)
+	F16ACT(R6, V21)
+	F16ACT(R7, V22)
+	F16ACT(R8, V23)
+	SUBS $1, R2
+	BNE  f16x4loop
+	FADDP4(20, 20, 21)
+	FADDP4(22, 22, 23)
+	FADDP4(30, 20, 22)
+	STORE4
+	RET

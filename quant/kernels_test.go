@@ -138,14 +138,14 @@ func checkDot(t *testing.T, typ gguf.Type, w, a []byte, n int, got float32, what
 }
 
 // testLengths returns the row lengths the kernel tests try for type t:
-// whole numbers of blocks, and for the one-element "blocks" of F16, lengths
-// on both sides of the SIMD widths.
-func testLengths(t gguf.Type) []int {
+// whole numbers of blocks, fixed ones and three drawn from rng, and for the
+// one-element "blocks" of F16, lengths on both sides of the SIMD widths.
+func testLengths(t gguf.Type, rng *rand.Rand) []int {
 	if t.BlockSize() == 1 {
-		return []int{1, 7, 31, 32, 33, 64, 100, 257, 1000}
+		return []int{1, 7, 31, 32, 33, 64, 100, 257, 1000, 1 + rng.IntN(3000)}
 	}
 	var ns []int
-	for _, nb := range []int{1, 2, 3, 5, 8, 13} {
+	for _, nb := range []int{1, 2, 3, 5, 8, 13, 1 + rng.IntN(40), 1 + rng.IntN(40), 1 + rng.IntN(40)} {
 		ns = append(ns, nb*t.BlockSize())
 	}
 	return ns
@@ -172,7 +172,7 @@ func TestFastKernelsMatchGeneric(t *testing.T) {
 	for typ, k := range fast.dot {
 		at := VecDotType(typ)
 		t.Run(typ.String(), func(t *testing.T) {
-			for _, n := range testLengths(typ) {
+			for _, n := range testLengths(typ, rng) {
 				nb := n / typ.BlockSize()
 				for _, wk := range weightKinds(typ) {
 					for _, ak := range rowKinds {
@@ -202,7 +202,7 @@ func TestFastKernel4MatchGeneric(t *testing.T) {
 	for typ, k4 := range fast.dot4 {
 		at := VecDotType(typ)
 		t.Run(typ.String(), func(t *testing.T) {
-			for _, n := range testLengths(typ) {
+			for _, n := range testLengths(typ, rng) {
 				nb := n / typ.BlockSize()
 				ab, _ := gguf.RowBytes(at, int64(n))
 				stride := int(ab) + at.BlockBytes()
@@ -217,8 +217,8 @@ func TestFastKernel4MatchGeneric(t *testing.T) {
 					}
 					var scales []float32
 					if at == gguf.TypeQ8_0 {
-						scales = make([]float32, 4*n/32)
-						actScales4(a, stride, n/32, scales)
+						scales = make([]float32, 4*n/q80Elems)
+						actScales4(a, stride, n/q80Elems, scales)
 					}
 					const ystride = 3
 					y := make([]float32, 3*ystride+1)

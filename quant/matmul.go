@@ -17,6 +17,12 @@ const (
 	tileActs = 64
 )
 
+// The block of the Q8_0 activations whose scales actScales4 lays out.
+var (
+	q80Elems = gguf.TypeQ8_0.BlockSize()
+	q80Bytes = gguf.TypeQ8_0.BlockBytes()
+)
+
 // quantizeJob quantizes activation rows [lo, hi) of x into a and, for Q8_0,
 // lays out the scales of each whole group of four rows in scales.
 type quantizeJob struct {
@@ -37,7 +43,7 @@ func (j *quantizeJob) do(lo, hi int) {
 	if j.scales == nil {
 		return
 	}
-	nb := j.cols / 32
+	nb := j.cols / q80Elems
 	for g := lo &^ 3; g+4 <= hi; g += 4 { // lo is a multiple of 4: the pool hands out groups of 4
 		actScales4(j.a[g*j.actBytes:], j.actBytes, nb, j.scales[g*nb:(g+4)*nb])
 	}
@@ -52,7 +58,7 @@ func actScales4(a []byte, astride, nb int, s []float32) {
 	for k := range 4 {
 		row := a[k*astride:]
 		for b := range nb {
-			s[4*b+k] = FP16ToFP32(binary.LittleEndian.Uint16(row[b*34:]))
+			s[4*b+k] = FP16ToFP32(binary.LittleEndian.Uint16(row[b*q80Bytes:]))
 		}
 	}
 }
@@ -117,7 +123,7 @@ func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, 
 	a := scratch.actBuf(n * sh.actBytes)
 	var scales []float32
 	if sh.act == gguf.TypeQ8_0 {
-		scales = scratch.scaleBuf(n / 4 * 4 * (cols / 32))
+		scales = scratch.scaleBuf(n / 4 * 4 * (cols / q80Elems))
 	}
 	q := &scratch.q
 	*q = quantizeJob{t: sh.act, x: x, cols: cols, a: a, actBytes: sh.actBytes, scales: scales}
@@ -129,7 +135,7 @@ func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, 
 	*j = matMulJob{
 		k: active.dot[t], k4: active.dot4[t], w: w, a: a,
 		rows: rows, cols: cols, n: n, rowBytes: sh.rowBytes, actBytes: sh.actBytes,
-		actTiles: actTiles, y: y, scales: scales, scalesPerRow: cols / 32,
+		actTiles: actTiles, y: y, scales: scales, scalesPerRow: cols / q80Elems,
 	}
 	p.parallel(actTiles*((rows+tileRows-1)/tileRows), 1, j)
 	*j = matMulJob{}

@@ -114,7 +114,7 @@ type Thermal struct {
 // Calibration holds the measured ceilings of this device.
 type Calibration struct {
 	Skipped bool   `json:"skipped"`
-	Kernel  string `json:"kernel,omitempty"` // SIMD path that ran: avx512, avx2, neon, generic
+	Kernel  string `json:"kernel,omitempty"` // kernels that ran: avx2+fma, neon+dotprod, neon, generic
 	Threads int    `json:"threads,omitempty"`
 	// BufferBytes is the size of the memory-bandwidth test buffer (read test; triad uses three thirds of it).
 	BufferBytes uint64 `json:"buffer_bytes,omitempty"`

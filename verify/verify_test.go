@@ -26,7 +26,7 @@ func writeModel(t *testing.T, s nativetest.Spec) string {
 
 func load(t *testing.T, r runners.Runner, path string) runners.Model {
 	t.Helper()
-	m, err := r.Load(context.Background(), path, runners.Options{Threads: 2, CtxSize: 512})
+	m, err := r.Load(context.Background(), path, runners.Options{Threads: 1, CtxSize: 256})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,46 +81,47 @@ func TestSelfAndPerturbed(t *testing.T) {
 }
 
 // TestAgainstLlamaCpp holds the native engine against the real llama.cpp
-// library on tiny models of every architecture and weight type.
+// library on tiny models of every architecture in every weight type (with
+// -short, one pair).
 func TestAgainstLlamaCpp(t *testing.T) {
 	if _, err := llamacpp.FindLibrary(""); err != nil {
 		t.Skipf("llama.cpp library absent (run `make llama-lib`): %v", err)
 	}
 	qkm, mix := nativetest.QKM()
-	types := []struct {
-		name string
-		t    gguf.Type
-		mix  map[string]gguf.Type
+	types := map[string]struct {
+		t   gguf.Type
+		mix map[string]gguf.Type
 	}{
-		{"F32", gguf.TypeF32, nil},
-		{"F16", gguf.TypeF16, nil},
-		{"Q8_0", gguf.TypeQ8_0, nil},
-		{"Q4_0", gguf.TypeQ4_0, nil},
-		{"Q4_K_M", qkm, mix},
-		{"Q6_K", gguf.TypeQ6_K, nil},
+		"F32": {gguf.TypeF32, nil}, "F16": {gguf.TypeF16, nil}, "Q8_0": {gguf.TypeQ8_0, nil},
+		"Q4_0": {gguf.TypeQ4_0, nil}, "Q4_K_M": {qkm, mix}, "Q6_K": {gguf.TypeQ6_K, nil},
 	}
-	for _, arch := range native.SupportedArchitectures() {
-		for _, tt := range types {
-			if testing.Short() && tt.name != "Q4_0" {
-				continue
+	pairs := [][2]string{{"llama", "Q4_0"}}
+	if !testing.Short() {
+		pairs = nil
+		for _, arch := range native.SupportedArchitectures() {
+			for _, ty := range []string{"F32", "F16", "Q8_0", "Q4_0", "Q4_K_M", "Q6_K"} {
+				pairs = append(pairs, [2]string{arch, ty})
 			}
-			t.Run(arch+"/"+tt.name, func(t *testing.T) {
-				s := nativetest.Default(arch, tt.t)
-				s.Mix = tt.mix
-				path := writeModel(t, s)
-				nat := load(t, native.Runner{}, path)
-				ref := load(t, llamacpp.Runner{}, path)
-				rep, err := Run(context.Background(), nat, ref, Options{Text: prompt, Prompt: prompt})
-				if err != nil {
-					t.Fatal(err)
-				}
-				l := rep.Logits
-				t.Logf("positions %d, max|Δ| %.3g, KL mean %.3g max %.3g, top-1 %.1f%%, batch max|Δ| %.3g, greedy %d/%d",
-					l.Positions, l.MaxAbsDiff, l.MeanKL, l.MaxKL, 100*l.Top1, l.BatchMaxAbsDiff, rep.Greedy.Identical, rep.Greedy.Want)
-				if !rep.Pass {
-					t.Errorf("verify failed: tokens %+v, logits %+v, greedy %d/%d", rep.Tokenization, l, rep.Greedy.Identical, rep.Greedy.Want)
-				}
-			})
 		}
+	}
+	for _, p := range pairs {
+		arch, tt := p[0], types[p[1]]
+		t.Run(arch+"/"+p[1], func(t *testing.T) {
+			s := nativetest.Default(arch, tt.t)
+			s.Mix = tt.mix
+			path := writeModel(t, s)
+			nat := load(t, native.Runner{}, path)
+			ref := load(t, llamacpp.Runner{}, path)
+			rep, err := Run(context.Background(), nat, ref, Options{Text: prompt, Prompt: prompt})
+			if err != nil {
+				t.Fatal(err)
+			}
+			l := rep.Logits
+			t.Logf("positions %d, max|Δ| %.3g, KL mean %.3g max %.3g, top-1 %.1f%%, batch max|Δ| %.3g, greedy %d/%d",
+				l.Positions, l.MaxAbsDiff, l.MeanKL, l.MaxKL, 100*l.Top1, l.BatchMaxAbsDiff, rep.Greedy.Identical, rep.Greedy.Want)
+			if !rep.Pass {
+				t.Errorf("verify failed: tokens %+v, logits %+v, greedy %d/%d", rep.Tokenization, l, rep.Greedy.Identical, rep.Greedy.Want)
+			}
+		})
 	}
 }

@@ -39,7 +39,7 @@ type Spec struct {
 	// a margin of a few logits, as in a trained model, and two engines'
 	// rounding noise does not decide the top token at a near-tie.
 	Flat  bool
-	Boost float64 // strength of the bigram path in logits; 0: 8
+	Boost float64 // strength of the bigram path in logits; 0: 12
 	Seed      uint64
 }
 
@@ -269,7 +269,7 @@ func (w *writer) tensors() {
 	if !s.Tied {
 		boost := s.Boost
 		if boost == 0 {
-			boost = 8
+			boost = 12
 		}
 		if s.Flat {
 			boost = 0
