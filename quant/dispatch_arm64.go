@@ -28,6 +28,8 @@ func archKernels() kernelSet {
 		gguf.TypeF16:  f16Kernel4(8, dotF16x4NEON),
 		gguf.TypeQ4_0: asmKernel4(gguf.TypeQ4_0, dotQ4_0x4NEON),
 		gguf.TypeQ8_0: asmKernel4(gguf.TypeQ8_0, dotQ8_0x4NEON),
+		gguf.TypeQ2_K: asmKernel4(gguf.TypeQ2_K, dotQ2_Kx4NEON),
+		gguf.TypeQ3_K: asmKernel4(gguf.TypeQ3_K, dotQ3_Kx4NEON),
 		gguf.TypeQ4_K: asmKernel4(gguf.TypeQ4_K, dotQ4_Kx4NEON),
 		gguf.TypeQ5_K: asmKernel4(gguf.TypeQ5_K, dotQ5_Kx4NEON),
 		gguf.TypeQ6_K: asmKernel4(gguf.TypeQ6_K, dotQ6_Kx4NEON),

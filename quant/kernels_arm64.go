@@ -47,6 +47,12 @@ func dotQ6_KNEON(w, a *byte, nb int) float32
 func dotF16x4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
 
 //go:noescape
+func dotQ2_Kx4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+
+//go:noescape
+func dotQ3_Kx4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+
+//go:noescape
 func dotQ4_0x4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
 
 //go:noescape

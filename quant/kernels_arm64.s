@@ -984,28 +984,29 @@ q2kloop:
 // Q3C puts in vector register c the 3-bit codes minus 4 of 16 elements:
 // the 2 low bits at bit 2j of the bytes of vector register q (lshift moves
 // them to bit 0: VSHL $0 or VUSHR $(2j)), the third at bit m of the hmask
-// bytes in vector register h (hshift moves it to bit 2).
-#define Q3C(c, q, lshift, h, hshift) \
+// bytes in vector register h (hshift moves it to bit 2). V29 holds 3 in
+// every byte, V28 holds 4; clobbers t.
+#define Q3C(c, q, lshift, h, hshift, t) \
 	lshift, q.B16, c.B16         \
 	VAND  V29.B16, c.B16, c.B16  \
-	hshift, h.B16, V16.B16       \
-	VAND  V28.B16, V16.B16, V16.B16 \
-	VORR  V16.B16, c.B16, c.B16  \
+	hshift, h.B16, t.B16         \
+	VAND  V28.B16, t.B16, t.B16  \
+	VORR  t.B16, c.B16, c.B16    \
 	VSUB  V28.B16, c.B16, c.B16
 
 // Q3HALF: 128 elements: 32 bytes of low bits at (R15); the third bits are
 // bits 4n..4n+3 of the hmask bytes V2, V3 (shifts s0..s3 to bit 2).
 #define Q3HALF(sa, sb, s0, s1, s2, s3) \
 	VLD1.P 32(R15), [V0.B16, V1.B16] \
-	Q3C(V12, V0, VSHL $0, V2, s0)    \
-	Q3C(V13, V1, VSHL $0, V3, s0)    \
-	Q3C(V14, V0, VUSHR $2, V2, s1)   \
-	Q3C(V15, V1, VUSHR $2, V3, s1)   \
+	Q3C(V12, V0, VSHL $0, V2, s0, V16)    \
+	Q3C(V13, V1, VSHL $0, V3, s0, V16)    \
+	Q3C(V14, V0, VUSHR $2, V2, s1, V16)   \
+	Q3C(V15, V1, VUSHR $2, V3, s1, V16)   \
 	G4DOT(12, 13, 14, 15, sa)        \
-	Q3C(V12, V0, VUSHR $4, V2, s2)   \
-	Q3C(V13, V1, VUSHR $4, V3, s2)   \
-	Q3C(V14, V0, VUSHR $6, V2, s3)   \
-	Q3C(V15, V1, VUSHR $6, V3, s3)   \
+	Q3C(V12, V0, VUSHR $4, V2, s2, V16)   \
+	Q3C(V13, V1, VUSHR $4, V3, s2, V16)   \
+	Q3C(V14, V0, VUSHR $6, V2, s3, V16)   \
+	Q3C(V15, V1, VUSHR $6, V3, s3, V16)   \
 	G4DOT(12, 13, 14, 15, sb)
 
 // func dotQ3_KNEON(w, a *byte, nb int) float32
@@ -1128,5 +1129,190 @@ f16x4loop:
 	FADDP4(20, 20, 21)
 	FADDP4(22, 22, 23)
 	FADDP4(30, 20, 22)
+	STORE4
+	RET
+
+// Four-activation Q2_K and Q3_K kernels: the codes of four groups (V6..V9)
+// are built once and Q6ACT4 takes them against the four rows (R5..R8) with
+// the group scales in V24..V27; V16..V19 collect the rows' integer sums and
+// V15 holds d·d8 of each row.
+
+// D8ROWS puts the four rows' f32 d8 in V21, advancing R5..R8 past them.
+#define D8ROWS \
+	MOVWU.P 4(R5), R4    \
+	VMOV    R4, V21.S[0] \
+	MOVWU.P 4(R6), R4    \
+	VMOV    R4, V21.S[1] \
+	MOVWU.P 4(R7), R4    \
+	VMOV    R4, V21.S[2] \
+	MOVWU.P 4(R8), R4    \
+	VMOV    R4, V21.S[3]
+
+// SCALES4 widens the 16 int8 scales of V25 to the int32 vectors V24..V27.
+#define SCALES4 \
+	SXTL8(12, 25)  \
+	SXTL28(13, 25) \
+	SXTL4(24, 12)  \
+	SXTL24(25, 12) \
+	SXTL4(26, 13)  \
+	SXTL24(27, 13)
+
+// ROWSEND adds d·d8 (V15) times the four rows' integer sums to V31 and
+// moves the rows past their bsums.
+#define ROWSEND \
+	VADDP V17.S4, V16.S4, V16.S4 \
+	VADDP V19.S4, V18.S4, V18.S4 \
+	VADDP V18.S4, V16.S4, V16.S4 \
+	SCVTF4(16, 16)               \
+	VFMLA V16.S4, V15.S4, V31.S4 \
+	ADD   $32, R5                \
+	ADD   $32, R6                \
+	ADD   $32, R7                \
+	ADD   $32, R8
+
+#define ZERO4 \
+	VEOR V16.B16, V16.B16, V16.B16 \
+	VEOR V17.B16, V17.B16, V17.B16 \
+	VEOR V18.B16, V18.B16, V18.B16 \
+	VEOR V19.B16, V19.B16, V19.B16
+
+// KMINROW sets vector register acc to the products of the 16 mins (words of V26, V27)
+// with the bsums of the row at Rk (past its d8).
+#define KMINROW(Rk, acc) \
+	ADD  $256, Rk, R9            \
+	VLD1 (R9), [V2.H8, V3.H8]    \
+	SMULL4(acc, 2, 26)           \
+	SMLAL24(acc, 2, 26)          \
+	SMLAL4(acc, 3, 27)           \
+	SMLAL24(acc, 3, 27)
+
+// Q2HALF4: 128 elements: 32 bytes of 2-bit codes at (R13), against the
+// four rows, scales of groups 0..3 and 4..7 of the half in sa, sb.
+#define Q2HALF4(sa, sb) \
+	VLD1.P 32(R13), [V0.B16, V1.B16] \
+	VAND  V28.B16, V0.B16, V6.B16    \
+	VAND  V28.B16, V1.B16, V7.B16    \
+	VUSHR $2, V0.B16, V8.B16         \
+	VAND  V28.B16, V8.B16, V8.B16    \
+	VUSHR $2, V1.B16, V9.B16         \
+	VAND  V28.B16, V9.B16, V9.B16    \
+	Q6ACT4(sa)                       \
+	VUSHR $4, V0.B16, V6.B16         \
+	VAND  V28.B16, V6.B16, V6.B16    \
+	VUSHR $4, V1.B16, V7.B16         \
+	VAND  V28.B16, V7.B16, V7.B16    \
+	VUSHR $6, V0.B16, V8.B16         \
+	VUSHR $6, V1.B16, V9.B16         \
+	Q6ACT4(sb)
+
+// func dotQ2_Kx4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ2_Kx4NEON(SB), NOSPLIT, $0-56
+	ARGS4
+	VEOR  V31.B16, V31.B16, V31.B16
+	VMOVI $3, V28.B16
+	VMOVI $15, V29.B16
+q2kx4loop:
+	D8ROWS
+	MOVWU 80(R0), R4
+	VMOV  R4, V20.S[0]
+	FCVTL4(20, 20)
+	VDUP  V20.S[1], V14.S4
+	VDUP  V20.S[0], V20.S4
+	FMUL4(15, 20, 21) // d*d8
+	FMUL4(14, 14, 21) // dmin*d8
+	// scales (low nibbles) to V25, mins (high nibbles) as words to V26, V27
+	VLD1   (R0), [V24.B16]
+	VAND   V29.B16, V24.B16, V25.B16
+	VUSHR  $4, V24.B16, V24.B16
+	VUXTL  V24.B8, V26.H8
+	VUXTL2 V24.B16, V27.H8
+	KMINROW(R5, 16)
+	KMINROW(R6, 17)
+	KMINROW(R7, 18)
+	KMINROW(R8, 19)
+	VADDP V17.S4, V16.S4, V16.S4
+	VADDP V19.S4, V18.S4, V18.S4
+	VADDP V18.S4, V16.S4, V16.S4
+	SCVTF4(16, 16)
+	VFMLS V16.S4, V14.S4, V31.S4
+	SCALES4
+	ZERO4
+	ADD $16, R0, R13
+	Q2HALF4(24, 25)
+	Q2HALF4(26, 27)
+	ROWSEND
+	ADD  $84, R0
+	SUBS $1, R2
+	BNE  q2kx4loop
+	VORR V31.B16, V31.B16, V30.B16
+	STORE4
+	RET
+
+// Q3HALF4: 128 elements: 32 bytes of low bits at (R13), third bits from
+// the hmask bytes V2, V3 (shifts s0..s3), against the four rows.
+#define Q3HALF4(sa, sb, s0, s1, s2, s3) \
+	VLD1.P 32(R13), [V0.B16, V1.B16]        \
+	Q3C(V6, V0, VSHL $0, V2, s0, V14)       \
+	Q3C(V7, V1, VSHL $0, V3, s0, V14)       \
+	Q3C(V8, V0, VUSHR $2, V2, s1, V14)      \
+	Q3C(V9, V1, VUSHR $2, V3, s1, V14)      \
+	Q6ACT4(sa)                              \
+	Q3C(V6, V0, VUSHR $4, V2, s2, V14)      \
+	Q3C(V7, V1, VUSHR $4, V3, s2, V14)      \
+	Q3C(V8, V0, VUSHR $6, V2, s3, V14)      \
+	Q3C(V9, V1, VUSHR $6, V3, s3, V14)      \
+	Q6ACT4(sb)
+
+// func dotQ3_Kx4NEON(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+TEXT ·dotQ3_Kx4NEON(SB), NOSPLIT, $0-56
+	ARGS4
+	VEOR  V31.B16, V31.B16, V31.B16
+	VMOVI $3, V29.B16
+	VMOVI $4, V28.B16
+	VMOVI $32, V30.B16
+q3kx4loop:
+	D8ROWS
+	MOVHU 108(R0), R4
+	VMOV  R4, V20.S[0]
+	FCVTL4(20, 20)
+	VDUP  V20.S[0], V20.S4
+	FMUL4(15, 20, 21) // d*d8
+	// 16 6-bit scales from 12 bytes, as in dotQ3_KNEON
+	MOVWU 96(R0), R4
+	MOVWU 100(R0), R9
+	MOVWU 104(R0), R10
+	ANDW  $0x0f0f0f0f, R4, R11
+	ANDW  $0x03030303, R10, R13
+	ORRW  R13<<4, R11, R11
+	ANDW  $0x0f0f0f0f, R9, R12
+	LSRW  $2, R10, R13
+	ANDW  $0x03030303, R13, R13
+	ORRW  R13<<4, R12, R12
+	ORR   R12<<32, R11, R11
+	LSRW  $4, R4, R12
+	ANDW  $0x0f0f0f0f, R12, R12
+	LSRW  $4, R10, R13
+	ANDW  $0x03030303, R13, R13
+	ORRW  R13<<4, R12, R12
+	LSRW  $4, R9, R14
+	ANDW  $0x0f0f0f0f, R14, R14
+	LSRW  $6, R10, R13
+	ANDW  $0x03030303, R13, R13
+	ORRW  R13<<4, R14, R14
+	ORR   R14<<32, R12, R12
+	VMOV  R11, V25.D[0]
+	VMOV  R12, V25.D[1]
+	VSUB  V30.B16, V25.B16, V25.B16
+	SCALES4
+	VLD1 (R0), [V2.B16, V3.B16] // hmask
+	ZERO4
+	ADD $32, R0, R13
+	Q3HALF4(24, 25, VSHL $2, VSHL $1, VSHL $0, VUSHR $1)
+	Q3HALF4(26, 27, VUSHR $2, VUSHR $3, VUSHR $4, VUSHR $5)
+	ROWSEND
+	ADD  $110, R0
+	SUBS $1, R2
+	BNE  q3kx4loop
+	VORR V31.B16, V31.B16, V30.B16
 	STORE4
 	RET
