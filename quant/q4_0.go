@@ -57,26 +57,8 @@ func dotQ4_0Q8_0(w, a []byte, n int) float32 {
 	for i := range n / qk0 {
 		wb := (*[bytesQ4_0]byte)(w[i*bytesQ4_0:])
 		ab := (*[bytesQ8_0]byte)(a[i*bytesQ8_0:])
-		lo, hi, sa := dotNibbles16((*[16]byte)(wb[2:]), (*[qk0]byte)(ab[2:]))
-		s := lo + hi - 8*sa // Σ(q-8)·a
+		s, _ := dotNibbles16((*[16]byte)(wb[2:]), (*[qk0]byte)(ab[2:]), 8) // Σ(q-8)·a
 		sum += float32(float32(s) * loadF16(wb[:]) * loadF16(ab[:]))
 	}
 	return sum
-}
-
-// dotNibbles16 returns Σ(q[j]&15)·a[j] and Σ(q[j]>>4)·a[j+16] over the 16
-// bytes of q, with a read as int8, and Σa.
-func dotNibbles16(q *[16]byte, a *[qk0]byte) (lo, hi, sa int32) {
-	var lo1, hi1, sa1 int32
-	for j := 0; j < 16; j += 2 {
-		a0, a1 := int32(int8(a[j])), int32(int8(a[j+1]))
-		a2, a3 := int32(int8(a[j+16])), int32(int8(a[j+17]))
-		lo += int32(q[j]&15) * a0
-		lo1 += int32(q[j+1]&15) * a1
-		hi += int32(q[j]>>4) * a2
-		hi1 += int32(q[j+1]>>4) * a3
-		sa += a0 + a2
-		sa1 += a1 + a3
-	}
-	return lo + lo1, hi + hi1, sa + sa1
 }

@@ -65,11 +65,8 @@ func dotQ4_1Q8_1(w, a []byte, n int) float32 {
 	for i := range n / qk0 {
 		wb := (*[bytesQ4_1]byte)(w[i*bytesQ4_1:])
 		ab := (*[bytesQ8_1]byte)(a[i*bytesQ8_1:])
-		var s int32
-		for j := range qk0 / 2 {
-			s += int32(wb[4+j]&15) * int32(int8(ab[4+j]))
-			s += int32(wb[4+j]>>4) * int32(int8(ab[4+qk0/2+j]))
-		}
+		lo, hi := dotNibbles16((*[16]byte)(wb[4:]), (*[qk0]byte)(ab[4:]), 0)
+		s := lo + hi
 		dd := loadF16(wb[0:]) * loadF16(ab[0:])
 		sum += float32(dd*float32(s)) + float32(loadF16(wb[2:])*loadF16(ab[2:]))
 	}

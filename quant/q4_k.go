@@ -179,14 +179,15 @@ func dequantizeRowQ5_K(y []byte, x []float32) {
 	}
 }
 
-// dotK is the dot product of one Q4_K or Q5_K super-block (head b[0:16],
-// quants q) with one Q8_K block, as ggml_vec_dot_q4_K_q8_K computes it: the
-// mins enter through the activation's bsums.
-func dotK(b []byte, q *[qkK]int8, ab []byte) float32 {
+// dotK is the dot product of one Q4_K or Q5_K super-block (head b[0:16])
+// with one Q8_K block, as ggml_vec_dot_q4_K_q8_K computes it from the
+// integer sums qa[j] = Σ q·a of the eight 32-element sub-blocks: the mins
+// enter through the activation's bsums.
+func dotK(b []byte, qa *[qkK / 32]int32, ab []byte) float32 {
 	var isum, msum int32
 	for j := range qkK / 32 {
 		s, m := scaleMinK4(j, b[4:16])
-		isum += int32(s) * dotRun(q[32*j:32*j+32], ab[4+32*j:])
+		isum += int32(s) * qa[j]
 		msum += int32(m) * (q8KBsum(ab, 2*j) + q8KBsum(ab, 2*j+1))
 	}
 	ad := q8KScale(ab)
@@ -194,13 +195,47 @@ func dotK(b []byte, q *[qkK]int8, ab []byte) float32 {
 	return float32(d*float32(isum)) - float32(dmin*float32(msum))
 }
 
+// sumsQ4K returns Σ q·a for the eight sub-blocks of the Q4_K quants qs with
+// the Q8_K quants aq: sub-block j holds the low (j even) or high nibbles of
+// the 32 bytes at 32·(j/2).
+func sumsQ4K(qs *[qkK / 2]byte, aq *[qkK]byte) (qa [qkK / 32]int32) {
+	for p := range qkK / 64 {
+		run, as := qs[32*p:], aq[64*p:]
+		r0, r1, r2, r3 := rev(run[0:]), rev(run[8:]), rev(run[16:]), rev(run[24:])
+		// 16 terms of at most 15·128 each per hsum.
+		qa[2*p] = hsum(mulBytes(r0&lowNibbles, le64(as[0:]), 0)+mulBytes(r1&lowNibbles, le64(as[8:]), 0)) +
+			hsum(mulBytes(r2&lowNibbles, le64(as[16:]), 0)+mulBytes(r3&lowNibbles, le64(as[24:]), 0))
+		qa[2*p+1] = hsum(mulBytes(r0>>4&lowNibbles, le64(as[32:]), 0)+mulBytes(r1>>4&lowNibbles, le64(as[40:]), 0)) +
+			hsum(mulBytes(r2>>4&lowNibbles, le64(as[48:]), 0)+mulBytes(r3>>4&lowNibbles, le64(as[56:]), 0))
+	}
+	return qa
+}
+
+// sumsQ5K returns Σ q·a for the eight sub-blocks of a Q5_K block: the
+// nibbles as in Q4_K, bit j of qh[l] the fifth bit of element l of
+// sub-block j.
+func sumsQ5K(b *[bytesQ5_K]byte, aq *[qkK]byte) (qa [qkK / 32]int32) {
+	qh, qs := b[16:48], b[48:]
+	for j := range qkK / 32 {
+		run, as, sh := qs[32*(j/2):], aq[32*j:], 4*uint(j%2)
+		var s int32
+		for k := 0; k < 32; k += 8 { // 8 terms of at most 31·128 per word
+			q := rev(run[k:])>>sh&lowNibbles | (rev(qh[k:])>>uint(j)&(lanes*0x0101))<<4
+			s += hsum(mulBytes(q, le64(as[k:]), 0))
+		}
+		qa[j] = s
+	}
+	return qa
+}
+
 // dotQ4_KQ8_K is ggml_vec_dot_q4_K_q8_K.
 func dotQ4_KQ8_K(w, a []byte, n int) float32 {
 	var sum float32
 	for i := range n / qkK {
 		b := (*[bytesQ4_K]byte)(w[i*bytesQ4_K:])
-		q := unpackQ4K(b[16:])
-		sum += dotK(b[:], &q, a[i*bytesQ8_K:(i+1)*bytesQ8_K])
+		ab := a[i*bytesQ8_K : (i+1)*bytesQ8_K]
+		qa := sumsQ4K((*[qkK / 2]byte)(b[16:]), (*[qkK]byte)(ab[4:]))
+		sum += dotK(b[:], &qa, ab)
 	}
 	return sum
 }
@@ -210,8 +245,9 @@ func dotQ5_KQ8_K(w, a []byte, n int) float32 {
 	var sum float32
 	for i := range n / qkK {
 		b := (*[bytesQ5_K]byte)(w[i*bytesQ5_K:])
-		q := unpackQ5K(b)
-		sum += dotK(b[:], &q, a[i*bytesQ8_K:(i+1)*bytesQ8_K])
+		ab := a[i*bytesQ8_K : (i+1)*bytesQ8_K]
+		qa := sumsQ5K(b, (*[qkK]byte)(ab[4:]))
+		sum += dotK(b[:], &qa, ab)
 	}
 	return sum
 }

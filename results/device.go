@@ -130,4 +130,13 @@ type Calibration struct {
 	DurationMS    float64 `json:"duration_ms,omitempty"`
 	// Source says where figures come from: "measured" or "catalog".
 	Source string `json:"source,omitempty"`
+	// MatVecQ4_0GBs1 and MatVecQ4_0GBsAll are the weight bytes per second
+	// that the engine's quantized matrix-vector product (quant.MatVec, Q4_0
+	// weights 4096 columns wide, a span of at least 4× the last-level cache)
+	// streams: the decode-speed ceiling as the engine reaches it, beside the
+	// plain read bandwidth.
+	MatVecQ4_0GBs1   float64 `json:"matvec_q4_0_gbs_1t,omitempty"`
+	MatVecQ4_0GBsAll float64 `json:"matvec_q4_0_gbs_all,omitempty"`
+	// MatVecKernel names the quant kernels of that figure: avx2, neon-dotprod, generic.
+	MatVecKernel string `json:"matvec_kernel,omitempty"`
 }

@@ -77,10 +77,7 @@ type RemoteSweep struct {
 	Count TokenCounter
 	// IdleTimeout bounds every wait for the server; 0: DefaultIdleTimeout.
 	IdleTimeout time.Duration
-	// Device and Footprint give the ceilings, as in Sweep; nil: none.
-	Device    *results.Device
-	Footprint *Footprint
-	Notes     []string
+	Notes       []string
 	// OnResult, when not nil, is called with each finished result.
 	OnResult func(results.RemoteResult)
 }
@@ -94,7 +91,7 @@ var ErrIncomplete = errors.New("incomplete answer")
 // interrupted test's finished repetitions included, with Interrupted set
 // and ctx's error; on another error the results so far and the error.
 func (s RemoteSweep) Run(ctx context.Context) (*results.RemoteBench, error) {
-	doc := &results.RemoteBench{Bench: results.Bench{Schema: results.BenchSchema, CreatedAt: time.Now().UTC(), Device: s.Device,
+	doc := &results.RemoteBench{Bench: results.Bench{Schema: results.BenchSchema, CreatedAt: time.Now().UTC(),
 		Notes: append([]string{}, s.Notes...)}, Results: []results.RemoteResult{}}
 	err := s.run(ctx, doc)
 	if err != nil && IsInterrupted(err) && ctx.Err() != nil {
@@ -108,10 +105,6 @@ func (s RemoteSweep) run(ctx context.Context, doc *results.RemoteBench) error {
 		if t.NDepth > 0 {
 			return fmt.Errorf("%s: depth tests need the KV cache filled before the timed region, which a server does not expose; use -d 0", t.Name())
 		}
-	}
-	rates := RatesOf(s.Device)
-	if s.Footprint == nil || rates == (Rates{}) {
-		doc.Notes = append(doc.Notes, "ceilings omitted: they need the model's GGUF file (--tokenizer-model) and a device profile")
 	}
 	opts := s.Options
 	opts.CtxSize = ContextFor(s.Tests) + 1
@@ -132,6 +125,13 @@ func (s RemoteSweep) run(ctx context.Context, doc *results.RemoteBench) error {
 	if err != nil {
 		return err
 	}
+	if sizer.count == nil && !sizer.assumed {
+		for _, t := range s.Tests {
+			if t.NPrompt > 0 && float64(t.NPrompt) < sizer.overhead+sizer.perWord {
+				doc.Notes = append(doc.Notes, fmt.Sprintf("the server adds about %.0f tokens to every prompt (BOS, chat template): %s sends the shortest prompt, one word", sizer.overhead, t.Name()))
+			}
+		}
+	}
 	if ns, ok := first.ServerNs["load_duration"]; ok {
 		loadMs = float64(ns) / 1e6 // the server's own load time, from the first request
 	}
@@ -140,11 +140,6 @@ func (s RemoteSweep) run(ctx context.Context, doc *results.RemoteBench) error {
 	for _, t := range s.Tests {
 		r, err := s.runTest(ctx, c, t, sizer, base)
 		if r.Repetitions > 0 {
-			if s.Footprint != nil {
-				if ceiling := s.Footprint.Ceiling(t, rates, 2); ceiling > 0 {
-					r.CeilingTs, r.CeilingShare = ceiling, r.AvgTs/ceiling
-				}
-			}
 			doc.Results = append(doc.Results, r)
 			if s.OnResult != nil {
 				s.OnResult(r)
@@ -155,6 +150,18 @@ func (s RemoteSweep) run(ctx context.Context, doc *results.RemoteBench) error {
 		}
 	}
 	return nil
+}
+
+// AddRemoteCeilings is AddCeilings for a server's results: doc.Device
+// gives the rates (meaningful when the server runs on this device), fp the
+// model's footprint (from --tokenizer-model). It returns AddCeilings' note.
+func AddRemoteCeilings(doc *results.RemoteBench, fp *Footprint) string {
+	common := doc.Common()
+	note := AddCeilings(common, fp)
+	for i, r := range common.Results {
+		doc.Results[i].CeilingTs, doc.Results[i].CeilingShare = r.CeilingTs, r.CeilingShare
+	}
+	return note
 }
 
 func (s RemoteSweep) idle() time.Duration {
@@ -353,7 +360,7 @@ func (a *remoteAcc) result(s RemoteSweep, base results.BenchResult, c Completer,
 			meas.TTFTNs = append(meas.TTFTNs, uint64(v*1e6))
 		}
 	}
-	meas.PeakRSS, _ = PeakRSS()
+	// PeakRSS stays 0: the memory that matters is the server's, which it does not report.
 	r := results.RemoteResult{BenchResult: meas.Result(base)}
 	rs := &r.Remote
 	rs.Endpoint, rs.API, rs.Parallel = s.Options.Endpoint, c.API(), par

@@ -7,8 +7,8 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strings"
-	"unicode/utf8"
 	"time"
+	"unicode/utf8"
 )
 
 // promptWords are common English words, each one token (with its leading

@@ -1,7 +1,8 @@
 // Package calibrate measures the ceilings of this device that bound LLM
 // inference: memory read and triad bandwidth over buffers far larger than
-// the last-level cache, and peak FP32 FMA and int8 dot-product rates, each
-// with one thread and with all threads. The kernels are Go assembly (AVX2
+// the last-level cache, the bandwidth the engine's own Q4_0 matrix-vector
+// kernel (quant.MatVec) reaches over such a buffer, and peak FP32 FMA and
+// int8 dot-product rates, each with one thread and with all threads. The kernels are Go assembly (AVX2
 // and FMA on amd64, NEON and SDOT on arm64) with pure-Go fallbacks.
 package calibrate
 
@@ -122,7 +123,8 @@ func (m meter) measure(figs ...figure) error {
 }
 
 // memory measures read and triad bandwidth over a buffer of words uint64s
-// (a multiple of blockWords × threads).
+// (a multiple of blockWords × threads), then the quantized matrix-vector
+// product over part of the same buffer.
 func (m meter) memory(k kernelSet, threads, words int, c *results.Calibration) error {
 	buf := make([]uint64, words)
 	// Touch every page in parallel so that page faults stay out of the timings.
@@ -144,9 +146,12 @@ func (m meter) memory(k kernelSet, threads, words int, c *results.Calibration) e
 		parallel(n, func(i int) { k.triad(split(a, n, i), split(b, n, i), split(s, n, i), 1.5) })
 		return float64(3 * 4 * len(a)) // two streams read, one written
 	}
-	return m.measure(
+	if err := m.measure(
 		figure{&c.ReadGBs1, read, 1}, figure{&c.ReadGBsAll, read, threads},
-		figure{&c.TriadGBs1, triad, 1}, figure{&c.TriadGBsAll, triad, threads})
+		figure{&c.TriadGBs1, triad, 1}, figure{&c.TriadGBsAll, triad, threads}); err != nil {
+		return err
+	}
+	return m.matvec(unsafe.Slice((*byte)(unsafe.Pointer(&buf[0])), 8*words), threads, c)
 }
 
 // compute measures the FP32 FMA and int8 dot-product rates.

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/odbench/odbench/quant"
 )
 
 func TestBufferSize(t *testing.T) {
@@ -45,12 +47,16 @@ func TestRun(t *testing.T) {
 		if c.Kernel != wantKernel || c.Threads != 2 || c.Source != "measured" || c.Skipped {
 			t.Errorf("kernel %q threads %d source %q skipped %v", c.Kernel, c.Threads, c.Source, c.Skipped)
 		}
+		if c.MatVecKernel != quant.KernelName() {
+			t.Errorf("matvec kernel %q, quant runs %q", c.MatVecKernel, quant.KernelName())
+		}
 		if c.BufferBytes == 0 || c.BufferBytes > 8<<20 || c.BufferBytes%(blockWords*8*2) != 0 {
 			t.Errorf("buffer %d bytes: want a multiple of the granule up to 8 MiB", c.BufferBytes)
 		}
 		for name, v := range map[string]float64{
 			"read 1t": c.ReadGBs1, "read all": c.ReadGBsAll, "triad 1t": c.TriadGBs1, "triad all": c.TriadGBsAll,
 			"fp32 1t": c.FP32GFLOPS1, "fp32 all": c.FP32GFLOPSAll, "int8 1t": c.Int8GOPS1, "int8 all": c.Int8GOPSAll,
+			"q4_0 matvec 1t": c.MatVecQ4_0GBs1, "q4_0 matvec all": c.MatVecQ4_0GBsAll,
 		} {
 			if !(v > 0) {
 				t.Errorf("%s kernels: %s = %v, want > 0", c.Kernel, name, v)

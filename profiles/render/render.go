@@ -203,6 +203,7 @@ func calibrationRows(c results.Calibration) [][]string {
 	return [][]string{
 		{"Memory read", figure(c.ReadGBs1), figure(c.ReadGBsAll), "GB/s"},
 		{"Memory triad", figure(c.TriadGBs1), figure(c.TriadGBsAll), "GB/s"},
+		{"Q4_0 matvec (engine)", figure(c.MatVecQ4_0GBs1), figure(c.MatVecQ4_0GBsAll), "GB/s"},
 		{"FP32 FMA", figure(c.FP32GFLOPS1), figure(c.FP32GFLOPSAll), "GFLOP/s"},
 		{"Int8 dot product", figure(c.Int8GOPS1), figure(c.Int8GOPSAll), "GOP/s"},
 	}
@@ -216,7 +217,11 @@ func calibrationNote(c results.Calibration) string {
 	case c.Source != "measured":
 		return "Figures from the " + c.Source + "."
 	}
-	return fmt.Sprintf("Measured with the %s kernels over a %s buffer in %.1f s.", c.Kernel, bytesOrDash(c.BufferBytes), c.DurationMS/1000)
+	kernels := c.Kernel
+	if c.MatVecKernel != "" {
+		kernels += " (matvec: quant " + c.MatVecKernel + ")"
+	}
+	return fmt.Sprintf("Measured with the %s kernels over a %s buffer in %.1f s.", kernels, bytesOrDash(c.BufferBytes), c.DurationMS/1000)
 }
 
 // Bytes formats a byte count with binary units: "512 B", "32 KiB", "23.5 GiB".

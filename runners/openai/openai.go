@@ -146,7 +146,7 @@ func (m *model) Complete(ctx context.Context, req runners.CompletionRequest) (ru
 
 // token returns the text of the chunk's first choice and whether the
 // chunk is a token: it carries text, or is a text chunk before the finish
-// (a chat's opening role-only delta and a bare finish are not).
+// (a chat's opening delta, with the role and no text, and a bare finish are not).
 func (ch Chunk) token() (string, bool) {
 	if len(ch.Choices) == 0 {
 		return "", false
@@ -156,7 +156,7 @@ func (ch Chunk) token() (string, bool) {
 	switch {
 	case c.Text != nil:
 		s = c.Text
-	case c.Delta != nil:
+	case c.Delta != nil && (c.Delta.Role == "" || c.Delta.Content != nil && *c.Delta.Content != ""):
 		s = c.Delta.Content
 	}
 	if s == nil {

@@ -5,6 +5,7 @@ package remotetest
 
 import (
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -48,6 +49,8 @@ func Server(t testing.TB, fault Fault, meta map[string]string, good []string, ga
 			fmt.Fprint(w, body)
 			return
 		}
+		// Read the request, so that the server notices when the client hangs up.
+		io.Copy(io.Discard, r.Body)
 		switch fault {
 		case Hang:
 			<-r.Context().Done()
