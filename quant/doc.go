@@ -19,6 +19,9 @@
 // The pure-Go functions in this package (Dequantize, Quantize,
 // VecDotGeneric) are the reference that the per-architecture kernels are
 // tested against, and the path that runs where no kernel exists.
+// VecDotGeneric sums the integer products inside a block of the 2- to
+// 6-bit formats eight elements at a time in 64-bit words (swar.go); the sums
+// are exact, so its results stay bit-identical to ggml's generic code.
 //
 // A dot product pairs a weight type with the activation type ggml pairs it
 // with (VecDotType): Q4_0, Q5_0 and Q8_0 with Q8_0; Q4_1 and Q5_1 with Q8_1;

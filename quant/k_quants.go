@@ -255,16 +255,6 @@ func unpack2(qs []byte) (q [qkK]int8) {
 	return q
 }
 
-// dotRun returns Σ q[i]·a[i] for int8 quants q and int8 activations a.
-func dotRun(q []int8, a []byte) int32 {
-	a = a[:len(q)]
-	var s int32
-	for i, v := range q {
-		s += int32(v) * int32(int8(a[i]))
-	}
-	return s
-}
-
 // q8KScale returns the f32 scale of the Q8_K block at the start of a.
 func q8KScale(a []byte) float32 {
 	return math.Float32frombits(uint32(a[0]) | uint32(a[1])<<8 | uint32(a[2])<<16 | uint32(a[3])<<24)

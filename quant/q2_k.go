@@ -86,15 +86,45 @@ func dotQ2_KQ8_K(w, a []byte, n int) float32 {
 	for i := range n / qkK {
 		b := (*[bytesQ2_K]byte)(w[i*bytesQ2_K:])
 		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
-		q := unpack2(b[16:80])
+		qa := sums2(b[16:80], nil, (*[qkK]byte)(ab[4:]))
 		var isum, summs int32
 		for j, sc := range b[:qkK/16] {
 			summs += q8KBsum(ab[:], j) * int32(sc>>4)
-			isum += int32(sc&15) * dotRun(q[16*j:16*j+16], ab[4+16*j:])
+			isum += int32(sc&15) * qa[j]
 		}
 		ad := q8KScale(ab[:])
 		dall, dmin := ad*loadF16(b[80:]), ad*loadF16(b[82:])
 		sum += float32(dall*float32(isum)) - float32(dmin*float32(summs))
 	}
 	return sum
+}
+
+// sums2 returns Σ q·a for the sixteen 16-element runs of a block whose
+// quants have their low two bits in qs (laid out by pack2) and, when hm is
+// not nil, a third bit in hm as Q3_K stores it (bit k of hm[l] for element
+// 32k+l), in which case q is the 3-bit value minus 4 (−4..3). a holds the
+// Q8_K quants.
+func sums2(qs, hm []byte, aq *[qkK]byte) (qa [qkK / 16]int32) {
+	const low2 = 0x0303030303030303
+	qs = qs[:qkK/4]
+	var off uint64
+	if hm != nil {
+		hm, off = hm[:qkK/8], 4
+	}
+	for h := 0; h < qkK; h += 128 {
+		for l := 0; l < 32; l += 16 {
+			r0, r1 := rev(qs[h/4+l:]), rev(qs[h/4+l+8:])
+			var h0, h1 uint64
+			if hm != nil {
+				h0, h1 = rev(hm[l:]), rev(hm[l+8:])
+			}
+			for j := range 4 { // 16 terms of at most 4·128 each per hsum
+				e, k := h+32*j+l, uint(h/32+j)
+				q0 := r0>>(2*j)&low2 | (h0>>k&(lanes*0x0101))<<2
+				q1 := r1>>(2*j)&low2 | (h1>>k&(lanes*0x0101))<<2
+				qa[e/16] = hsum(mulBytes(q0, le64(aq[e:]), off) + mulBytes(q1, le64(aq[e+8:]), off))
+			}
+		}
+	}
+	return qa
 }

@@ -110,10 +110,10 @@ func dotQ3_KQ8_K(w, a []byte, n int) float32 {
 	for i := range n / qkK {
 		b := (*[bytesQ3_K]byte)(w[i*bytesQ3_K:])
 		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
-		q := unpackQ3K(b)
+		qa := sums2(b[32:96], b[:qkK/8], (*[qkK]byte)(ab[4:]))
 		var isum int32
-		for j := range qkK / 16 {
-			isum += (q3KScale(b[96:108], j) - 32) * dotRun(q[16*j:16*j+16], ab[4+16*j:])
+		for j, v := range qa {
+			isum += (q3KScale(b[96:108], j) - 32) * v
 		}
 		sum += float32(loadF16(b[108:]) * q8KScale(ab[:]) * float32(isum))
 	}

@@ -115,11 +115,7 @@ func dotQ5_0Q8_0(w, a []byte, n int) float32 {
 	for i := range n / qk0 {
 		wb := (*[bytesQ5_0]byte)(w[i*bytesQ5_0:])
 		ab := (*[bytesQ8_0]byte)(a[i*bytesQ8_0:])
-		q := unpackQ5(wb[2:6], wb[6:])
-		var s int32
-		for j, v := range q {
-			s += (v - 16) * int32(int8(ab[2+j]))
-		}
+		s := dotQ5((*[4]byte)(wb[2:]), (*[16]byte)(wb[6:]), (*[qk0]byte)(ab[2:]), 16)
 		sum += float32(loadF16(wb[:]) * loadF16(ab[:]) * float32(s))
 	}
 	return sum
@@ -131,13 +127,35 @@ func dotQ5_1Q8_1(w, a []byte, n int) float32 {
 	for i := range n / qk0 {
 		wb := (*[bytesQ5_1]byte)(w[i*bytesQ5_1:])
 		ab := (*[bytesQ8_1]byte)(a[i*bytesQ8_1:])
-		q := unpackQ5(wb[4:8], wb[8:])
-		var s int32
-		for j, v := range q {
-			s += v * int32(int8(ab[4+j]))
-		}
+		s := dotQ5((*[4]byte)(wb[4:]), (*[16]byte)(wb[8:]), (*[qk0]byte)(ab[4:]), 0)
 		dd := loadF16(wb[0:]) * loadF16(ab[0:])
 		sum += float32(dd*float32(s)) + float32(loadF16(wb[2:])*loadF16(ab[2:]))
 	}
 	return sum
+}
+
+// bitBytes[b] holds 1 in byte 7−k for every bit k set in b: eight fifth
+// bits spread over the bytes of a reversed weight word of mulBytes.
+var bitBytes = func() (t [256]uint64) {
+	for b := range t {
+		for k := range 8 {
+			t[b] |= uint64(b>>k&1) << (8 * (7 - k))
+		}
+	}
+	return t
+}()
+
+// dotQ5 returns Σ(q−off)·a over a Q5_0 or Q5_1 block: qh holds the fifth
+// bit of element j in bit j, qs the low nibbles of elements j and j+16 in
+// byte j, a the 32 int8 activations. off is 16 (Q5_0) or 0 (Q5_1): the
+// eight terms of a word stay within ±31·128.
+func dotQ5(qh *[4]byte, qs *[16]byte, a *[qk0]byte, off uint64) int32 {
+	h := binary.LittleEndian.Uint32(qh[:])
+	r0, r1 := rev(qs[0:]), rev(qs[8:])
+	var s int32
+	for k, q := range [4]uint64{r0 & lowNibbles, r1 & lowNibbles, r0 >> 4 & lowNibbles, r1 >> 4 & lowNibbles} {
+		q |= bitBytes[h>>(8*k)&0xff] << 4
+		s += hsum(mulBytes(q, le64(a[8*k:]), off))
+	}
+	return s
 }

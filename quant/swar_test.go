@@ -25,7 +25,7 @@ func swarBytes(rng *rand.Rand, n int) map[string][]byte {
 }
 
 // TestWordSumsMatchLoops checks that the word-parallel integer sums of the
-// 4-, 5- and 6-bit dot products equal the plain loops over unpacked quants.
+// 2- to 6-bit dot products equal the plain loops over unpacked quants.
 func TestWordSumsMatchLoops(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 7))
 	for range 20 {
@@ -43,6 +43,16 @@ func TestWordSumsMatchLoops(t *testing.T) {
 						t.Errorf("dotNibbles16 off %d, %s: %d, loop %d", off, what, lo+hi, want)
 					}
 				}
+				for _, off := range []int32{0, 16} {
+					q5 := unpackQ5(w[:4], w[4:20])
+					var want int32
+					for j, v := range q5 {
+						want += (v - off) * int32(int8(a[j]))
+					}
+					if got := dotQ5((*[4]byte)(w), (*[16]byte)(w[4:]), (*[qk0]byte)(a), uint64(off)); got != want {
+						t.Errorf("dotQ5 off %d, %s: %d, loop %d", off, what, got, want)
+					}
+				}
 				aq := (*[qkK]byte)(a)
 				q4 := unpackQ4K(w[:qkK/2])
 				var b5 [bytesQ5_K]byte
@@ -58,12 +68,34 @@ func TestWordSumsMatchLoops(t *testing.T) {
 						t.Errorf("sumsQ5K %s, sub-block %d: %d, loop %d", what, j, got5[j], want)
 					}
 				}
+				q2 := unpack2(w[:qkK/4])
+				var b3 [bytesQ3_K]byte
+				copy(b3[:], w)
+				q3 := unpackQ3K(&b3)
+				got2, got3 := sums2(w[:qkK/4], nil, aq), sums2(b3[32:96], b3[:qkK/8], aq)
 				for j := range qkK / 16 {
 					if want := dotRun(q6[16*j:16*j+16], a[16*j:]); got6[j] != want {
 						t.Errorf("sumsQ6K %s, run %d: %d, loop %d", what, j, got6[j], want)
+					}
+					if want := dotRun(q2[16*j:16*j+16], a[16*j:]); got2[j] != want {
+						t.Errorf("sums2 (Q2_K) %s, run %d: %d, loop %d", what, j, got2[j], want)
+					}
+					if want := dotRun(q3[16*j:16*j+16], a[16*j:]); got3[j] != want {
+						t.Errorf("sums2 (Q3_K) %s, run %d: %d, loop %d", what, j, got3[j], want)
 					}
 				}
 			}
 		}
 	}
+}
+
+// dotRun returns Σ q[i]·a[i] for int8 quants q and int8 activations a: the
+// plain loop the word-parallel sums are checked against.
+func dotRun(q []int8, a []byte) int32 {
+	a = a[:len(q)]
+	var s int32
+	for i, v := range q {
+		s += int32(v) * int32(int8(a[i]))
+	}
+	return s
 }

@@ -175,6 +175,7 @@ func (s RemoteSweep) idle() time.Duration {
 type stream struct {
 	c        Completion
 	regionNs float64 // timed region scaled to the test's tokens, ns
+	tokens   int     // tokens actually in the timed region (fewer after an early stop)
 	end      time.Time
 	early    bool
 }
@@ -256,7 +257,8 @@ func (s RemoteSweep) send(ctx context.Context, c Completer, t Test, prompt strin
 	}
 	st := stream{c: comp, end: comp.TokenTimes[n-1]}
 	first := comp.TokenTimes[0]
-	gen := n - 1 // tokens generated one at a time after the first
+	gen := min(n-1, t.NGen) // tokens generated one at a time after the first
+	st.tokens = t.NPrompt + gen
 	if gen < t.NGen {
 		st.early = true
 		if t.NGen > 0 && gen == 0 {
@@ -294,10 +296,11 @@ type remoteAcc struct {
 
 func (a *remoteAcc) add(streams []stream) {
 	tokens := float64(a.test.NPrompt + a.test.NGen)
-	var sum float64
+	var sum, done float64
 	begin, end := streams[0].c.Sent, streams[0].end
 	for _, st := range streams {
 		sum += st.regionNs
+		done += float64(st.tokens)
 		a.streamTs = append(a.streamTs, tokens*1e9/st.regionNs)
 		if st.c.Sent.Before(begin) {
 			begin = st.c.Sent
@@ -319,14 +322,15 @@ func (a *remoteAcc) add(streams []stream) {
 		a.addServer(st.c)
 	}
 	a.ns = append(a.ns, uint64(math.Round(sum/float64(len(streams)))))
-	wall := end.Sub(begin).Seconds()
 	if a.test.NPrompt == 0 { // tg streams are timed from their first token
-		wall = 0
+		begin = streams[0].c.TokenTimes[0]
 		for _, st := range streams {
-			wall = max(wall, st.regionNs/1e9)
+			if first := st.c.TokenTimes[0]; first.Before(begin) {
+				begin = first
+			}
 		}
 	}
-	a.agg = append(a.agg, tokens*float64(len(streams))/wall)
+	a.agg = append(a.agg, done/end.Sub(begin).Seconds())
 }
 
 // addServer records a request's server-side durations and rates.

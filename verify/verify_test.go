@@ -82,7 +82,8 @@ func TestSelfAndPerturbed(t *testing.T) {
 
 // TestAgainstLlamaCpp holds the native engine against the real llama.cpp
 // library on tiny models of every architecture in every weight type (with
-// -short, one pair).
+// -short or under the race detector, one pair: the race detector checks the
+// engine's concurrency, which every pair exercises alike).
 func TestAgainstLlamaCpp(t *testing.T) {
 	if _, err := llamacpp.FindLibrary(""); err != nil {
 		t.Skipf("llama.cpp library absent (run `make llama-lib`): %v", err)
@@ -96,7 +97,7 @@ func TestAgainstLlamaCpp(t *testing.T) {
 		"Q4_0": {gguf.TypeQ4_0, nil}, "Q4_K_M": {qkm, mix}, "Q6_K": {gguf.TypeQ6_K, nil},
 	}
 	pairs := [][2]string{{"llama", "Q4_0"}}
-	if !testing.Short() {
+	if !testing.Short() && !raceEnabled {
 		pairs = nil
 		for _, arch := range native.SupportedArchitectures() {
 			for _, ty := range []string{"F32", "F16", "Q8_0", "Q4_0", "Q4_K_M", "Q6_K"} {

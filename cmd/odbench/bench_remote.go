@@ -144,8 +144,11 @@ func writeRemoteLines(w io.Writer, doc *results.RemoteBench) error {
 		if rs.ITL != nil {
 			line += fmt.Sprintf("; inter-token p50/p90/p99 %.1f/%.1f/%.1f ms", rs.ITL.P50, rs.ITL.P90, rs.ITL.P99)
 		}
-		if rs.ServerPromptTs > 0 || rs.ServerGenTs > 0 {
-			line += fmt.Sprintf("; server: prompt %.2f t/s, generation %.2f t/s", rs.ServerPromptTs, rs.ServerGenTs)
+		if rs.ServerPromptTs > 0 {
+			line += fmt.Sprintf("; server prompt %.2f t/s", rs.ServerPromptTs)
+		}
+		if rs.ServerGenTs > 0 {
+			line += fmt.Sprintf("; server generation %.2f t/s", rs.ServerGenTs)
 		}
 		if rs.EarlyStops > 0 {
 			line += fmt.Sprintf("; %d request(s) stopped early, scaled to n_gen", rs.EarlyStops)

@@ -120,6 +120,8 @@ func runBench(ctx context.Context, e env, args []string) error {
 	int8ops := fs.Float64("int8", 0, "int8 compute, GOP/s, for the prefill ceiling of quantized models (without --device)")
 	force := fs.Bool("force", false, "load the model even when the planner says it will not fit in memory")
 	noCalibrate := fs.Bool("no-calibrate", false, "without --device or rate flags, skip the quick calibration (and the ceilings)")
+	var rb remoteBench // --url, --parallel, ... for the server runners (bench_remote.go)
+	rb.addFlags(fs)
 	libDir := fs.String("llama-lib", "", "folder of the llama.cpp library (llamacpp runner; default: $"+"ODBENCH_LLAMA_LIB, then the usual places)")
 	if err := parseFlags(fs, e, args); err != nil {
 		return err
@@ -149,8 +151,7 @@ func runBench(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sw := runners.Sweep{Runner: r, Model: *model, Options: opts, Tests: tests,
-		Config: runners.Config{Repetitions: *reps, Seed: *seed}}
+	cfg := runners.Config{Repetitions: *reps, Seed: *seed}
 	// The device whose rates give the ceilings: a profile or the rate flags
 	// now; a quick calibration of this machine after the measurement, so
 	// that neither disturbs the other.
@@ -158,6 +159,17 @@ func runBench(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if isRemote(r.Name()) {
+		if len(opts) > 1 {
+			return usagef("--runner %s measures a server as it is configured: give each option one value", r.Name())
+		}
+		var notes []string
+		if devNote != "" {
+			notes = append(notes, devNote)
+		}
+		return rb.run(ctx, e, r, *model, tests, cfg, opts[0], dev, notes, f, *save)
+	}
+	sw := runners.Sweep{Runner: r, Model: *model, Options: opts, Tests: tests, Config: cfg}
 	var fp *runners.Footprint
 	if gf, err := gguf.Open(*model); err == nil {
 		if f, err := runners.FootprintOf(gf); err == nil {

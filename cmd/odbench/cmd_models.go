@@ -50,13 +50,20 @@ func runModels(ctx context.Context, e env, args []string) error {
 		}
 	} else {
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tSIZE\tARCH\tQUANT\tPARAMS\tPATH")
+		fmt.Fprintln(tw, "NAME\tSIZE\tARCH\tQUANT\tPARAMS\tFILE")
 		for _, m := range doc.Models {
-			arch, quant, params := m.Architecture, m.FileType, fmt.Sprintf("%.2fB", float64(m.Parameters)/1e9)
+			arch, quant, params := m.Architecture, m.FileType, fmt.Sprintf("%.0fM", float64(m.Parameters)/1e6)
+			if m.Parameters >= 1e9 {
+				params = fmt.Sprintf("%.1fB", float64(m.Parameters)/1e9)
+			}
 			if m.Error != "" {
 				arch, quant, params = "?", "?", "?"
 			}
-			fmt.Fprintf(tw, "%s\t%.2f GB\t%s\t%s\t%s\t%s\n", m.Name, float64(m.SizeBytes)/1e9, arch, quant, params, m.Path)
+			file := m.Path
+			if file == m.Name {
+				file = "" // a plain path names itself
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", m.Name, humanBytes(m.SizeBytes), arch, quant, params, file)
 		}
 		if err := tw.Flush(); err != nil {
 			return err
@@ -71,4 +78,12 @@ func runModels(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stderr, "odbench models: warning: %s\n", w)
 	}
 	return nil
+}
+
+// humanBytes formats a size in MiB below a GiB, in GiB above.
+func humanBytes(n int64) string {
+	if n < 1<<30 {
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%.2f GiB", float64(n)/(1<<30))
 }

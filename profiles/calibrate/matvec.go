@@ -39,12 +39,13 @@ func (m meter) matvec(buf []byte, threads int, c *results.Calibration) error {
 	}
 	y := make([]float32, rows)
 	var s quant.Scratch
-	pools := map[int]*quant.Pool{1: quant.NewPool(1), threads: quant.NewPool(threads)}
-	defer func() {
-		for _, p := range pools {
-			p.Close()
+	pools := map[int]*quant.Pool{}
+	for _, n := range []int{1, threads} {
+		if pools[n] == nil {
+			pools[n] = quant.NewPool(n)
+			defer pools[n].Close()
 		}
-	}()
+	}
 	pass := func(n int) float64 {
 		quant.MatVec(pools[n], gguf.TypeQ4_0, w, rows, matvecCols, x, y, &s)
 		return float64(len(w))

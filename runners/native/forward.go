@@ -181,22 +181,24 @@ func (s *state) block(il, n int) {
 	}
 
 	F := c.NFF
+	var hidden []float32 // [n × NFF] activated hidden layer
 	if l.wgateUp != nil {
 		gu := s.gate[:n*2*F]
 		s.mm.mul(l.wgateUp, s.xb, n, gu)
+		hidden = s.up[:n*F]
 		for i := range n {
 			row := gu[i*2*F : (i+1)*2*F]
 			gatedAct(row[:F], row[F:], c.spec.act)
-			copy(s.up[i*F:(i+1)*F], row[:F])
+			copy(hidden[i*F:(i+1)*F], row[:F])
 		}
 	} else {
 		g, u := s.gate[:n*F], s.up[:n*F]
 		s.mm.mul(l.wgate, s.xb, n, g)
 		s.mm.mul(l.wup, s.xb, n, u)
 		gatedAct(g, u, c.spec.act)
-		copy(s.up[:n*F], g)
+		hidden = g
 	}
-	s.mm.mul(l.wdown, s.up[:n*F], n, out)
+	s.mm.mul(l.wdown, hidden, n, out)
 	for i := range n {
 		o := out[i*E : (i+1)*E]
 		if l.postFFN != nil {

@@ -10,7 +10,6 @@ import (
 // of Cols elements (ggml dims [Cols, Rows]) stored as Type blocks. y = W·x
 // maps a Cols-vector to a Rows-vector.
 type matrix struct {
-	Name string
 	Type gguf.Type
 	Rows int
 	Cols int
@@ -88,7 +87,7 @@ func (ld *loader) matrix(name string, cols, rows int, required bool) (*matrix, e
 	if cols%ti.Type.BlockSize() != 0 {
 		return nil, fmt.Errorf("tensor %s: row length %d is not a multiple of the %s block size %d", name, cols, ti.Type, ti.Type.BlockSize())
 	}
-	return &matrix{Name: name, Type: ti.Type, Rows: rows, Cols: cols, Data: data}, nil
+	return &matrix{Type: ti.Type, Rows: rows, Cols: cols, Data: data}, nil
 }
 
 // vector loads a 1-D tensor of n elements as float32; a missing optional one gives nil.

@@ -33,13 +33,6 @@ type Spec struct {
 	Tied bool
 	// RopeFreqs adds a Llama 3 style rope_freqs.weight tensor.
 	RopeFreqs bool
-	// Flat leaves the output head purely random. By default a separate
-	// head also gets a bigram path: row j adds Boost/NEmbd times the
-	// embedding of token j+1, so the token after t is most likely t-1 by
-	// a margin of a few logits, as in a trained model, and two engines'
-	// rounding noise does not decide the top token at a near-tie.
-	Flat  bool
-	Boost float64 // strength of the bigram path in logits; 0: 12
 	Seed      uint64
 }
 
@@ -62,6 +55,9 @@ func QKM() (gguf.Type, map[string]gguf.Type) {
 		"attn_qkv.weight": gguf.TypeQ6_K,
 	}
 }
+
+// bigramBoost is the strength of the output head's bigram path, in logits.
+const bigramBoost = 12
 
 type writer struct {
 	w       *gguf.Writer
@@ -267,18 +263,16 @@ func (w *writer) tensors() {
 	w.tensor("token_embd.weight", w.typeOf("token_embd.weight"), []uint64{uint64(E), uint64(s.NVocab)}, func(i int) float32 { return emb[i] })
 	w.norm("output_norm.weight", E)
 	if !s.Tied {
-		boost := s.Boost
-		if boost == 0 {
-			boost = 12
-		}
-		if s.Flat {
-			boost = 0
-		}
+		// Besides random weights, row j of a separate head gets bigramBoost/E
+		// times the embedding of token j+1, so the token after t is most
+		// likely t-1 by a margin of a few logits, as in a trained model,
+		// and two engines' rounding noise does not decide the top token
+		// at a near-tie.
 		rnd := w.normal(0, 1/math.Sqrt(float64(E)))
 		w.tensor("output.weight", w.typeOf("output.weight"), []uint64{uint64(E), uint64(s.NVocab)}, func(i int) float32 {
 			row, col := i/E, i%E
 			next := (row + 1) % s.NVocab
-			return rnd(i) + float32(boost/float64(E))*emb[next*E+col]
+			return rnd(i) + float32(bigramBoost/float64(E))*emb[next*E+col]
 		})
 	}
 	if s.RopeFreqs {
