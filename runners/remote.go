@@ -65,6 +65,9 @@ type TokenCounter func(text string) int
 // first token, then n_gen tokens generated one at a time, as the in-process
 // harness decodes n_gen tokens after the prompt), and from the first to the
 // last token for tg tests. TTFT is from sending to the first token.
+// load_ms is the server's own load time from the first request when it
+// reports one (Ollama's load_duration, which keep_alive confines to that
+// request), else the time the runner's Load took (its metadata calls).
 type RemoteSweep struct {
 	Runner  Runner
 	Model   string  // the server's model name

@@ -150,3 +150,10 @@ func (s *wordServer) Complete(_ context.Context, req CompletionRequest) (Complet
 	now := time.Now()
 	return Completion{Sent: now, TokenTimes: []time.Time{now}, PromptTokens: s.count(req.Prompt), GenTokens: 1}, nil
 }
+
+func TestRemoteSweepRefusesDepth(t *testing.T) {
+	sw := RemoteSweep{Runner: clockRunner{&clockServer{}}, Tests: []Test{{NGen: 4, NDepth: 128}}}
+	if _, err := sw.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "-d 0") {
+		t.Errorf("depth test: %v", err)
+	}
+}

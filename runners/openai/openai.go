@@ -14,10 +14,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/odbench/odbench/runners"
@@ -87,6 +89,8 @@ type model struct {
 	name   string
 	key    string
 	chat   bool
+	// The server refused these fields once: they are no longer sent.
+	noIgnoreEOS, noUsage atomic.Bool
 }
 
 // API names the endpoint the requests go to.
@@ -100,17 +104,41 @@ func (m *model) API() string {
 // Complete streams one request (asking for n tokens whatever the model
 // says, where the server takes ignore_eos, and for the usage) and returns
 // its tokens' arrival times and the server's counts.
+//
+// A server that refuses the ignore_eos or stream_options fields (HTTP 400
+// naming them: OpenAI's own API, older servers) is asked again without
+// them, and never again with them.
 func (m *model) Complete(ctx context.Context, req runners.CompletionRequest) (runners.Completion, error) {
+	for {
+		c, err := m.complete(ctx, req)
+		var he *runners.HTTPError
+		if !errors.As(err, &he) || he.Status != http.StatusBadRequest {
+			return c, err
+		}
+		switch {
+		case strings.Contains(he.Message, "ignore_eos") && !m.noIgnoreEOS.Swap(true):
+		case strings.Contains(he.Message, "stream_options") && !m.noUsage.Swap(true):
+		default:
+			return c, err
+		}
+	}
+}
+
+func (m *model) complete(ctx context.Context, req runners.CompletionRequest) (runners.Completion, error) {
 	n, temp, seed := req.NPredict, req.Temperature, req.Seed
-	so := &StreamOptions{IncludeUsage: true}
+	var so *StreamOptions
+	if !m.noUsage.Load() {
+		so = &StreamOptions{IncludeUsage: true}
+	}
+	ignore := !m.noIgnoreEOS.Load()
 	var body any
 	if m.chat {
 		body = ChatRequest{Model: m.name, Messages: []Message{{Role: "user", Content: req.Prompt}}, MaxTokens: &n,
-			Temperature: &temp, Seed: &seed, Stream: true, StreamOptions: so, IgnoreEOS: true}
+			Temperature: &temp, Seed: &seed, Stream: true, StreamOptions: so, IgnoreEOS: ignore}
 	} else {
 		prompt, _ := json.Marshal(req.Prompt)
 		body = CompletionRequest{Model: m.name, Prompt: prompt, MaxTokens: &n, Temperature: &temp, Seed: &seed,
-			Stream: true, StreamOptions: so, IgnoreEOS: true}
+			Stream: true, StreamOptions: so, IgnoreEOS: ignore}
 	}
 	var c runners.Completion
 	var text strings.Builder

@@ -156,3 +156,40 @@ func TestMidStreamError(t *testing.T) {
 		t.Errorf("error %v, want the server's message", err)
 	}
 }
+
+// TestStrictServer checks that the extensions a strict server refuses are
+// dropped: OpenAI's API answers 400 for ignore_eos and for stream_options.
+func TestStrictServer(t *testing.T) {
+	var bodies []string
+	hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/v1/models" {
+			w.Write([]byte(models))
+			return
+		}
+		var b bytes.Buffer
+		b.ReadFrom(r.Body)
+		bodies = append(bodies, b.String())
+		for _, field := range []string{"ignore_eos", "stream_options"} {
+			if strings.Contains(b.String(), field) {
+				w.WriteHeader(http.StatusBadRequest)
+				w.Write([]byte(`{"error":{"message":"Unrecognized request argument supplied: ` + field + `","type":"invalid_request_error"}}`))
+				return
+			}
+		}
+		w.Write([]byte("data: {\"choices\":[{\"text\":\"a\",\"index\":0,\"finish_reason\":null}]}\n\ndata: [DONE]\n\n"))
+	}))
+	defer hs.Close()
+	m, err := Runner{}.Load(context.Background(), "m", runners.Options{Endpoint: hs.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		comp, err := m.(runners.Completer).Complete(context.Background(), runners.CompletionRequest{Prompt: "x", NPredict: 1})
+		if err != nil || len(comp.TokenTimes) != 1 {
+			t.Fatalf("%v %+v", err, comp)
+		}
+	}
+	if len(bodies) != 4 { // refused twice, then accepted twice
+		t.Errorf("%d requests, want 4: %q", len(bodies), bodies)
+	}
+}
