@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	modelstore "github.com/odbench/odbench/models"
 	"io"
 	"strconv"
 	"strings"
@@ -36,7 +37,11 @@ func runInspect(ctx context.Context, e env, args []string) error {
 	if len(files) != 1 {
 		return usagef("want one GGUF file, got %d arguments", len(files))
 	}
-	f, err := gguf.Open(files[0])
+	path, err := modelstore.Resolve(files[0])
+	if err != nil {
+		return err
+	}
+	f, err := gguf.Open(path)
 	if err != nil {
 		return err
 	}

@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -183,5 +186,47 @@ func TestInspectErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q, stdout %q; want exit %d with %q", code, errOut, out, tt.code, tt.msg)
 			}
 		})
+	}
+}
+
+// TestInspectOllamaName checks that a store name given instead of a path is
+// resolved to the blob on disk, here in an Ollama store laid out as Ollama
+// writes it: a manifest naming the model layer by digest, and the blob.
+func TestInspectOllamaName(t *testing.T) {
+	store := t.TempDir()
+	src := filepath.Join(t.TempDir(), "m.gguf")
+	writeInspectModel(t, src)
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(data)
+	digest := hex.EncodeToString(sum[:])
+	blob := filepath.Join(store, "blobs", "sha256-"+digest)
+	manifest := filepath.Join(store, "manifests", "registry.ollama.ai", "library", "tiny", "latest")
+	for _, d := range []string{filepath.Dir(blob), filepath.Dir(manifest)} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(blob, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	man := `{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json",` +
+		`"config":{"mediaType":"application/vnd.docker.container.image.v1+json","digest":"sha256:` + strings.Repeat("0", 64) + `","size":2},` +
+		`"layers":[{"mediaType":"application/vnd.ollama.image.model","digest":"sha256:` + digest + `","size":` + strconv.Itoa(len(data)) + `}]}`
+	if err := os.WriteFile(manifest, []byte(man), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("OLLAMA_MODELS", store)
+	code, stdout, stderr := runInspectCmd(t, "--json", "ollama:tiny")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "sha256-"+digest) {
+		t.Fatalf("inspect output does not name the resolved blob:\n%s", stdout)
+	}
+	if code, _, stderr := runInspectCmd(t, "ollama:missing"); code != exitFailure || !strings.Contains(stderr, "ollama:missing") {
+		t.Fatalf("missing model: exit %d, stderr %q", code, stderr)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	modelstore "github.com/odbench/odbench/models"
 	"os"
 	"strings"
 	"time"
@@ -78,11 +79,12 @@ func catalogIDs() string {
 	return strings.Join(ids, ", ")
 }
 
-// planSubject resolves --model: an existing file is read as GGUF, anything
-// else is a catalog id.
+// planSubject resolves --model: a file (or a name from `odbench models`,
+// such as ollama:llama3.2:1b) is read as GGUF, anything else is a catalog id.
 func planSubject(arg string) (plan.Subject, error) {
-	if _, err := os.Stat(arg); err != nil {
-		if strings.HasSuffix(strings.ToLower(arg), ".gguf") {
+	path, err := modelstore.Resolve(arg)
+	if err != nil {
+		if strings.HasSuffix(strings.ToLower(arg), ".gguf") || strings.Contains(arg, ":") {
 			return plan.Subject{}, err
 		}
 		m, err := models.Lookup(arg)
@@ -91,7 +93,7 @@ func planSubject(arg string) (plan.Subject, error) {
 		}
 		return plan.Subject{Model: m, Source: "catalog"}, nil
 	}
-	f, err := gguf.Open(arg)
+	f, err := gguf.Open(path)
 	if err != nil {
 		return plan.Subject{}, err
 	}

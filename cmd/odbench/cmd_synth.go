@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	modelstore "github.com/odbench/odbench/models"
 	"os"
 	"sort"
 
@@ -58,7 +59,11 @@ func runSynth(ctx context.Context, e env, args []string) error {
 		}
 		o.Model = m
 	} else {
-		f, err := gguf.Open(*like)
+		path, err := modelstore.Resolve(*like)
+		if err != nil {
+			return err
+		}
+		f, err := gguf.Open(path)
 		if err != nil {
 			return err
 		}
