@@ -203,3 +203,65 @@ func TestDecodeAllocatesNothing(t *testing.T) {
 		t.Errorf("Decode + Sample of one token allocates %v times", allocs)
 	}
 }
+
+// benchEngine opens a model of 1024 wide, 4 blocks, Q4_0, on 2 threads.
+func benchEngine(b *testing.B) *Engine {
+	s := nativetest.Default("llama", gguf.TypeQ4_0)
+	s.NEmbd, s.NLayer, s.NHead, s.NHeadKV, s.NFF, s.NVocab = 1024, 4, 16, 4, 4096, 4096
+	path := filepath.Join(b.TempDir(), "bench.gguf")
+	if err := nativetest.Write(path, s); err != nil {
+		b.Fatal(err)
+	}
+	e, err := Open(path, runners.Options{Threads: 2, CtxSize: 1024})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { e.Close() })
+	return e
+}
+
+// BenchmarkDecodeToken times the generation of one token after a
+// 64-token prompt.
+func BenchmarkDecodeToken(b *testing.B) {
+	e := benchEngine(b)
+	ctx := context.Background()
+	prompt := make([]int32, 64)
+	for i := range prompt {
+		prompt[i] = int32(300 + i)
+	}
+	if err := e.Decode(ctx, prompt); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if e.Pos() >= e.NCtx()-1 {
+			b.StopTimer()
+			e.Reset()
+			if err := e.Decode(ctx, prompt); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+		}
+		if err := e.Decode(ctx, []int32{int32(300 + i%1000)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPrefill times a 128-token prompt in one batch.
+func BenchmarkPrefill(b *testing.B) {
+	e := benchEngine(b)
+	ctx := context.Background()
+	prompt := make([]int32, 128)
+	for i := range prompt {
+		prompt[i] = int32(300 + i)
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e.Reset()
+		if err := e.Decode(ctx, prompt); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*len(prompt))/b.Elapsed().Seconds(), "tokens/s")
+}
