@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	modelstore "github.com/odbench/odbench/models"
 	"io"
 	"strconv"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
-	"github.com/odbench/odbench/gguf"
 	"github.com/odbench/odbench/results"
 )
 
@@ -37,11 +35,7 @@ func runInspect(ctx context.Context, e env, args []string) error {
 	if len(files) != 1 {
 		return usagef("want one GGUF file, got %d arguments", len(files))
 	}
-	path, err := modelstore.Resolve(files[0])
-	if err != nil {
-		return err
-	}
-	f, err := gguf.Open(path)
+	f, err := openModelArg(files[0])
 	if err != nil {
 		return err
 	}

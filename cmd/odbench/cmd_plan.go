@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/odbench/odbench/gguf"
 	"github.com/odbench/odbench/profiles"
 	"github.com/odbench/odbench/profiles/calibrate"
 	"github.com/odbench/odbench/profiles/devices"
@@ -82,8 +81,8 @@ func catalogIDs() string {
 // planSubject resolves --model: a file (or a name from `odbench models`,
 // such as ollama:llama3.2:1b) is read as GGUF, anything else is a catalog id.
 func planSubject(arg string) (plan.Subject, error) {
-	path, err := modelstore.Resolve(arg)
-	if err != nil {
+	f, err := openModelArg(arg)
+	if errors.Is(err, modelstore.ErrNotFound) {
 		if strings.HasSuffix(strings.ToLower(arg), ".gguf") || strings.Contains(arg, ":") {
 			return plan.Subject{}, err
 		}
@@ -93,7 +92,6 @@ func planSubject(arg string) (plan.Subject, error) {
 		}
 		return plan.Subject{Model: m, Source: "catalog"}, nil
 	}
-	f, err := gguf.Open(path)
 	if err != nil {
 		return plan.Subject{}, err
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	modelstore "github.com/odbench/odbench/models"
 	"os"
 	"sort"
 
@@ -59,11 +58,7 @@ func runSynth(ctx context.Context, e env, args []string) error {
 		}
 		o.Model = m
 	} else {
-		path, err := modelstore.Resolve(*like)
-		if err != nil {
-			return err
-		}
-		f, err := gguf.Open(path)
+		f, err := openModelArg(*like)
 		if err != nil {
 			return err
 		}
