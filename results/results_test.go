@@ -28,6 +28,9 @@ func TestWriteReadJSONFile(t *testing.T) {
 	if err := ReadJSONFile(path, Schema("other"), &out); err == nil || !strings.Contains(err.Error(), path) {
 		t.Fatalf("schema mismatch error = %v, want one naming %s", err, path)
 	}
+	if fi, err := os.Stat(path); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Fatalf("mode of %s: %v (%v), want 0644", path, fi.Mode(), err)
+	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Fatalf("temporary files left behind: %v", entries)

@@ -20,7 +20,6 @@ import (
 	"github.com/odbench/odbench/report"
 	"github.com/odbench/odbench/results"
 	"github.com/odbench/odbench/runners"
-	_ "github.com/odbench/odbench/runners/llamacpp" // registers "llamacpp" (not on android)
 )
 
 func init() {
@@ -91,7 +90,7 @@ func (l *pairList) Set(v string) error {
 func runBench(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "bench", benchSynopsis)
 	model := fs.String("model", "", "GGUF model file (required)")
-	runner := fs.String("runner", "llamacpp", "engine: "+strings.Join(runners.Names(), ", "))
+	runner := fs.String("runner", defaultRunner, "engine: "+strings.Join(runners.Names(), ", "))
 	prompts, gens, depths := intList{512}, intList{128}, intList{0}
 	threads, ngl, batch, ubatch := intList{0}, intList{99}, intList{2048}, intList{512}
 	fa, mmp := intList{0}, intList{1}

@@ -35,7 +35,7 @@ func benchCmd(t *testing.T, ctx context.Context, args ...string) (int, string, s
 func TestBenchJSONAndSave(t *testing.T) {
 	model := tinyModel(t)
 	save := filepath.Join(t.TempDir(), "bench.json")
-	code, out, errs := benchCmd(t, context.Background(), "bench", "--model", model, "-p", "8,16", "-n", "4", "-pg", "4,2", "-d", "0,8",
+	code, out, errs := benchCmd(t, context.Background(), "bench", "--runner", "llamacpp", "--model", model, "-p", "8,16", "-n", "4", "-pg", "4,2", "-d", "0,8",
 		"-r", "2", "-t", "1", "-b", "2048,8", "--bandwidth", "20", "--flops", "50", "--json", "--save", save)
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, errs)
@@ -229,5 +229,28 @@ func TestRun(t *testing.T) {
 	_ = json.Unmarshal(data, &viaJSON)
 	if code != exitOK || viaJSON != r.Text || !strings.Contains(errs, "prompt tokens") {
 		t.Fatalf("exit %d, streamed %q, want %q; stderr %s", code, streamed, r.Text, errs)
+	}
+}
+
+// TestBenchDefaultRunner checks that bench without --runner measures with the
+// embedded native engine, which needs no library.
+func TestBenchDefaultRunner(t *testing.T) {
+	model := runnertest.WriteLlama(t, t.TempDir(), "tiny.gguf", 2)
+	code, out, errs := benchCmd(t, context.Background(), "bench", "--model", model, "-p", "8", "-n", "4",
+		"-r", "2", "-t", "1", "--bandwidth", "20", "--flops", "50", "--json")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var doc results.Bench
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Results) != 2 {
+		t.Fatalf("%d results, want pp8 and tg4", len(doc.Results))
+	}
+	for _, r := range doc.Results {
+		if r.Runner != defaultRunner || r.AvgTs <= 0 || len(r.SamplesTs) != 2 {
+			t.Fatalf("result %+v", r)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	modelstore "github.com/odbench/odbench/models"
 	"time"
 
 	"github.com/odbench/odbench/results"
@@ -32,7 +33,7 @@ type runResult struct {
 
 func runRun(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "run", "run --model FILE -p PROMPT [-n 128] [--temp 0.8] [--seed S] [--runner R] [--json]")
-	model := fs.String("model", "", "GGUF model file (required)")
+	model := fs.String("model", "", "GGUF model file, or a name from `odbench models` (required)")
 	prompt := fs.String("p", "", "prompt text (required)")
 	n := fs.Int("n", 128, "tokens to generate at most")
 	temp := fs.Float64("temp", 0.8, "sampling temperature; 0 is greedy")
@@ -41,10 +42,7 @@ func runRun(ctx context.Context, e env, args []string) error {
 	minP := fs.Float64("min-p", 0.05, "drop tokens below this share of the top probability (0: off)")
 	repeat := fs.Float64("repeat-penalty", 1, "penalty of the last 64 tokens (1: off)")
 	seed := fs.Uint64("seed", 0, "seed of the sampler (0: from the clock, printed)")
-	runner := fs.String("runner", "llamacpp", "engine: "+fmt.Sprint(runners.Names()))
-	threads := fs.Int("t", 0, "CPU threads (0: the runner's default)")
-	ngl := fs.Int("ngl", 99, "layers offloaded to a GPU")
-	libDir := fs.String("llama-lib", "", "folder of the llama.cpp library (llamacpp runner)")
+	rf := addRunnerFlags(fs)
 	asJSON := fs.Bool("json", false, "print one JSON object at the end instead of streaming")
 	if err := parseFlags(fs, e, args); err != nil {
 		return err
@@ -59,15 +57,19 @@ func runRun(ctx context.Context, e env, args []string) error {
 	case *n < 1:
 		return usagef("-n must be at least 1")
 	}
-	r, err := runners.Get(*runner)
+	r, err := rf.get()
 	if err != nil {
-		return usageError{err.Error()}
+		return err
+	}
+	path, err := modelstore.Resolve(*model)
+	if err != nil {
+		return err
 	}
 	if *seed == 0 {
 		*seed = uint64(time.Now().UnixNano())
 	}
 	start := time.Now()
-	m, err := r.Load(ctx, *model, runners.Options{Threads: *threads, GPULayers: *ngl, LibDir: *libDir})
+	m, err := rf.load(ctx, r, path, 0)
 	if err != nil {
 		return err
 	}

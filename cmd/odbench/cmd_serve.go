@@ -12,7 +12,6 @@ import (
 
 	"github.com/odbench/odbench/models"
 	"github.com/odbench/odbench/results"
-	"github.com/odbench/odbench/runners"
 	"github.com/odbench/odbench/serve"
 )
 
@@ -41,14 +40,11 @@ type serveInfo struct {
 func runServe(ctx context.Context, e env, args []string) error {
 	fs := newFlags(e, "serve", serveSynopsis)
 	model := fs.String("model", "", "GGUF model file, or a name from `odbench models` (required)")
-	runner := fs.String("runner", "llamacpp", "engine: "+strings.Join(runners.Names(), ", "))
+	rf := addRunnerFlags(fs)
 	addr := fs.String("addr", "127.0.0.1:8080", "address to listen on (a non-loopback address exposes the model to the network)")
 	name := fs.String("name", "", "model name clients ask for (default: the file name without .gguf)")
 	tmpl := fs.String("chat-template", "", "chat template family (default: detected from the model's tokenizer.chat_template)")
 	nCtx := fs.Int("c", 4096, "context length, tokens (capped by the model's training context)")
-	threads := fs.Int("t", 0, "CPU threads (0: the runner's default)")
-	ngl := fs.Int("ngl", 99, "layers offloaded to a GPU")
-	libDir := fs.String("llama-lib", "", "folder of the llama.cpp library (llamacpp runner)")
 	asJSON := fs.Bool("json", false, "print one JSON object once listening, instead of a line of text")
 	if err := parseFlags(fs, e, args); err != nil {
 		return err
@@ -65,9 +61,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	r, err := runners.Get(*runner)
+	r, err := rf.get()
 	if err != nil {
-		return usageError{err.Error()}
+		return err
 	}
 	if r.Name() == "ollama" || r.Name() == "openai" {
 		return usagef("--runner %s is a client of a server; serve runs an in-process runner (llamacpp, native)", r.Name())
@@ -83,7 +79,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 		*nCtx = min(*nCtx, meta.ContextLength)
 	}
 	start := time.Now()
-	m, err := r.Load(ctx, path, runners.Options{Threads: *threads, GPULayers: *ngl, CtxSize: *nCtx, LibDir: *libDir})
+	m, err := rf.load(ctx, r, path, *nCtx)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func TestServeCommand(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan int, 1)
 	go func() {
-		done <- runMain(ctx, []string{"serve", "--model", path, "--addr", "127.0.0.1:0", "--json", "-t", "1", "--chat-template", "chatml"},
+		done <- runMain(ctx, []string{"serve", "--model", path, "--runner", "llamacpp", "--addr", "127.0.0.1:0", "--json", "-t", "1", "--chat-template", "chatml"},
 			env{stdout: pw, stderr: io.Discard})
 		pw.Close()
 	}()

@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 
 	"github.com/odbench/odbench/runners"
-	_ "github.com/odbench/odbench/runners/native" // registers "native"
 	"github.com/odbench/odbench/verify"
 )
 

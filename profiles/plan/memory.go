@@ -12,6 +12,12 @@ import (
 	"github.com/odbench/odbench/results"
 )
 
+// Runners whose memory the planner models (Options.Runner).
+const (
+	RunnerLlamaCpp = "llamacpp"
+	RunnerNative   = "native"
+)
+
 const (
 	gib = 1 << 30
 	mib = 1 << 20
@@ -26,11 +32,18 @@ const (
 	androidShare = 0.5
 	// vramReserve is the GPU memory the driver context and the desktop keep.
 	vramReserve = 512 * mib
-	// overheadBytes is the runtime's own memory beside weights, KV cache and
-	// compute buffers: code, libraries, tokenizer, thread stacks, output
-	// buffers. llama.cpp in odbench's process measured about 73 MiB here
-	// (Llama 3.2 1B Q4_K_M, peak RSS less the other terms); 96 MiB keeps a margin.
-	overheadBytes = 96 * mib
+	// The runtime overhead is the process's memory beside weights, KV cache,
+	// compute buffers and repacked copies: the Go runtime and odbench's code,
+	// the GGUF metadata (read from the mapped file and parsed into Go
+	// strings), and for llama.cpp its libraries, vocabulary tables, thread
+	// stacks and the logits buffer. It is a fixed part plus a part per
+	// vocabulary token, fitted to the peak RSS of `odbench bench -p 512
+	// -n 16 -r 1` on synthetic smollm2-135m, qwen3-0.6b and gemma-3-1b
+	// Q4_0 files (49k, 152k and 262k tokens) on linux/amd64 with AVX2.
+	llamacppOverheadFixed    = 23 * mib
+	llamacppOverheadPerToken = 224 // bytes per vocabulary token
+	nativeOverheadFixed      = 11.5 * mib
+	nativeOverheadPerToken   = 92 // bytes per vocabulary token
 	// ubatch is the micro-batch of prompt tokens processed at once (llama.cpp's n_ubatch).
 	ubatch = 512
 )
@@ -113,6 +126,30 @@ func kvBytes(m models.Model, ctx int, kvType string) int64 {
 		n += kvLayerBytes(m, i, ctx, kvType)
 	}
 	return n
+}
+
+// nativeKVBytes is the KV cache of odbench's native runner: every layer,
+// sliding-window ones included, holds K and V for the whole context.
+func nativeKVBytes(m models.Model, ctx int, kvType string) int64 {
+	return int64(2 * float64(m.Layers) * float64(ctx) * float64(m.KVHeads*m.HeadSize) * kvBytesPerElement(kvType))
+}
+
+// nativeComputeBytes is the native runner's scratch: per token of a
+// micro-batch of min(ubatch, ctx) tokens, f32 rows of the residual stream,
+// normalised input and block output (3 × embedding), queries, attention
+// output and the fused projection's query part (3 × q = heads × head_size),
+// keys, values and their fused part (4 × kv = kv_heads × head_size), gate
+// (2 × ffn, fused with up) and up (ffn), and RoPE factors (≤ head_size);
+// one row of logits; per worker thread attention scores for a query group
+// (heads / kv_heads × context) and one value row; and the Q8 activation
+// rows of the widest matrix input (ffn × 34/32 bytes per token).
+func nativeComputeBytes(m models.Model, ctx, threads int) int64 {
+	b := int64(min(ubatch, ctx))
+	q, kv := int64(m.Heads*m.HeadSize), int64(m.KVHeads*m.HeadSize)
+	e, f := int64(m.EmbeddingSize), int64(m.FFNSize)
+	perTok := 3*e + 3*q + 4*kv + 3*f + int64(m.HeadSize)
+	perWorker := int64(m.Heads/max(m.KVHeads, 1)*ctx + m.HeadSize)
+	return 4*(b*perTok+int64(m.VocabSize)+int64(threads)*perWorker) + b*f*34/32
 }
 
 // computeBytes is the scratch memory of one forward pass of a micro-batch:
@@ -212,3 +249,18 @@ func splitGPU(m models.Model, l recipe.Layout, ctx int, kvType string, total, co
 
 // gbs formats bytes as GB with two decimals (1e9 bytes, as file sizes are quoted).
 func gbs(b int64) string { return fmt.Sprintf("%.2f GB", float64(b)/1e9) }
+
+// footprint returns the KV cache, compute buffer, repack and overhead
+// bytes of m under layout l for opt's runner on dev (backend cpu or a GPU).
+func footprint(opt Options, m models.Model, l recipe.Layout, dev results.Device, backend string) (kv, compute, repack, overhead int64) {
+	if opt.Runner == RunnerNative {
+		threads := max(dev.CPU.LogicalCores, 1)
+		overhead = nativeOverheadFixed + nativeOverheadPerToken*int64(m.VocabSize)
+		return nativeKVBytes(m, opt.Context, opt.KVType), nativeComputeBytes(m, opt.Context, threads), 0, overhead
+	}
+	if backend == "cpu" {
+		repack = repackBytes(dev, l)
+	}
+	overhead = llamacppOverheadFixed + llamacppOverheadPerToken*int64(m.VocabSize)
+	return kvBytes(m, opt.Context, opt.KVType), computeBytes(m, opt.Context), repack, overhead
+}

@@ -54,6 +54,9 @@ type Options struct {
 	Depth      int     // tokens already in the cache when generation speed is predicted (llama-bench tg128: 0)
 	MinTokS    float64 // usable generation speed; 0 means DefaultMinTokS
 	Efficiency Efficiency
+	// Runner is the engine whose memory is predicted: RunnerLlamaCpp
+	// (default) or RunnerNative; memory.go documents each one's terms.
+	Runner string
 }
 
 func (o Options) withDefaults() (Options, error) {
@@ -62,6 +65,9 @@ func (o Options) withDefaults() (Options, error) {
 	}
 	if o.KVType == "" {
 		o.KVType = "f16"
+	}
+	if o.Runner == "" {
+		o.Runner = RunnerLlamaCpp
 	}
 	if o.MinTokS == 0 {
 		o.MinTokS = DefaultMinTokS
@@ -74,6 +80,8 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("context %d tokens: want 1..%d", o.Context, 1<<24)
 	case o.KVType != "f16" && o.KVType != "q8_0":
 		return o, fmt.Errorf("kv cache type %q: want f16 or q8_0", o.KVType)
+	case o.Runner != RunnerLlamaCpp && o.Runner != RunnerNative:
+		return o, fmt.Errorf("runner %q: want %s or %s", o.Runner, RunnerLlamaCpp, RunnerNative)
 	case o.Depth < 0 || o.Depth > o.Context:
 		return o, fmt.Errorf("depth %d: want 0..context (%d)", o.Depth, o.Context)
 	case o.Efficiency.Decode <= 0 || o.Efficiency.Decode > 1 || o.Efficiency.Prefill <= 0 || o.Efficiency.Prefill > 1:
@@ -166,17 +174,12 @@ func candidate(s Subject, ft gguf.FileType, dev results.Device, e engine, use, v
 		FileType:      ft.String(),
 		BitsPerWeight: float64(weights) * 8 / float64(m.Params()),
 		WeightsBytes:  weights,
-		KVBytes:       kvBytes(m, opt.Context, opt.KVType),
-		ComputeBytes:  computeBytes(m, opt.Context),
-		OverheadBytes: overheadBytes,
 		Quality:       qualityOf(ft),
 	}
-	if e.backend == "cpu" {
-		c.RepackBytes = repackBytes(dev, l)
-	}
+	c.KVBytes, c.ComputeBytes, c.RepackBytes, c.OverheadBytes = footprint(opt, m, l, dev, e.backend)
 	c.TotalBytes = c.WeightsBytes + c.KVBytes + c.ComputeBytes + c.RepackBytes + c.OverheadBytes
 	sp := split{ram: c.TotalBytes}
-	if e.gpu != nil {
+	if e.gpu != nil && opt.Runner == RunnerLlamaCpp {
 		sp = splitGPU(m, l, opt.Context, opt.KVType, c.TotalBytes, c.ComputeBytes, vram)
 	}
 	c.RAMBytes, c.VRAMBytes, c.GPULayers = sp.ram, sp.vram, sp.gpuLayers
@@ -270,17 +273,28 @@ func Fit(s Subject, ft gguf.FileType, dev results.Device, opt Options) (results.
 
 // assumptions documents the formulas behind the figures.
 func assumptions(opt Options) []string {
-	return []string{
+	mem := []string{
 		"weights: bytes of every tensor under llama.cpp's quantization recipe for the file type",
 		fmt.Sprintf("KV cache: 2 × layers × %d tokens × kv_heads × head_size × %g bytes (%s); sliding-window layers keep window + %d tokens", opt.Context, kvBytesPerElement(opt.KVType), opt.KVType, ubatch),
 		fmt.Sprintf("compute buffers: 4 bytes × %d-token micro-batch × (heads × context + 3 × ffn + 4 × embedding) + one row of logits (no flash attention)", ubatch),
 		"CPU repack: on x86 with AVX2 the Q4_0, Q4_K and IQ4_NL matrices (on Arm with dot products Q4_0 and IQ4_NL) are copied once more, as llama.cpp's CPU backend does",
-		fmt.Sprintf("runtime overhead: %d MiB (code, libraries, tokenizer, thread stacks, output buffers)", overheadBytes/mib),
+		fmt.Sprintf("runtime overhead: %.1f MiB + %d bytes per vocabulary token (Go runtime, libraries, vocabulary tables, logits), fitted to measured peak RSS", float64(llamacppOverheadFixed)/mib, llamacppOverheadPerToken),
+	}
+	if opt.Runner == RunnerNative {
+		mem = []string{
+			"memory for odbench's native runner (CPU only)",
+			"weights: bytes of every tensor under llama.cpp's quantization recipe for the file type, mapped from the file",
+			fmt.Sprintf("KV cache: 2 × layers × %d tokens × kv_heads × head_size × %g bytes (%s), sliding-window layers included", opt.Context, kvBytesPerElement(opt.KVType), opt.KVType),
+			fmt.Sprintf("compute buffers: 4 bytes × %d-token micro-batch × (3 × embedding + 3 × heads × head_size + 4 × kv_heads × head_size + 3 × ffn + head_size) + logits + per-thread attention scores + Q8 activations", ubatch),
+			fmt.Sprintf("runtime overhead: %.1f MiB + %d bytes per vocabulary token (Go runtime, code, parsed metadata), fitted to measured peak RSS", float64(nativeOverheadFixed)/mib, nativeOverheadPerToken),
+		}
+	}
+	return append(mem,
 		fmt.Sprintf("discrete GPU: the last layers go to VRAM (less %d MiB for the driver) while they fit, then the output head; the token embedding stays in RAM", vramReserve/mib),
 		fmt.Sprintf("generation: read bandwidth ÷ bytes read per token (weights + KV cache at depth %d) × %s decode efficiency %.2f", opt.Depth, opt.Efficiency.Source, opt.Efficiency.Decode),
 		fmt.Sprintf("prompt (%d tokens): FLOP/s (int8 GOP/s for quantized weights on a CPU) ÷ (2 × multiplied parameters + attention) × %s prefill efficiency %.2f", promptTokens, opt.Efficiency.Source, opt.Efficiency.Prefill),
 		fmt.Sprintf("recommendation: the highest-quality candidate that fits and generates at least %.0f tok/s; when none does, the fastest that fits", opt.MinTokS),
-	}
+	)
 }
 
 // FileSubject describes a parsed GGUF file for Make and Fit: its shape,

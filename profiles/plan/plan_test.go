@@ -204,7 +204,7 @@ func TestUncalibratedUsesDefaults(t *testing.T) {
 
 func TestOptionsRejected(t *testing.T) {
 	s, d := catalog(t, "llama-3.2-1b", "iphone-15-pro")
-	for _, o := range []Options{{Context: -1}, {KVType: "q4_0"}, {Depth: 1 << 20}, {Efficiency: Efficiency{Decode: 2, Prefill: 0.5}}} {
+	for _, o := range []Options{{Context: -1}, {KVType: "q4_0"}, {Depth: 1 << 20}, {Efficiency: Efficiency{Decode: 2, Prefill: 0.5}}, {Runner: "vllm"}} {
 		if _, err := Make(s, d, o); err == nil {
 			t.Errorf("options %+v accepted", o)
 		}
@@ -253,5 +253,40 @@ func TestRepackBytes(t *testing.T) {
 	d.CPU.Arch, d.CPU.Features = "arm64", []string{"dotprod"}
 	if got, want := repackBytes(d, l0), l0.TypeBytes()[gguf.TypeQ4_0]; got != want {
 		t.Errorf("arm64 Q4_0: %d, want every Q4_0 matrix, %d", got, want)
+	}
+}
+
+// TestNativeRunner checks the native runner's memory terms against a hand
+// count: no repack, no GPU split, a full-context KV cache on every layer
+// (sliding-window ones included) and the engine's scratch buffers.
+func TestNativeRunner(t *testing.T) {
+	s, d := catalog(t, "gemma-3-1b", "laptop-rtx-4060-8gb")
+	const ctx = 4096
+	c, err := Fit(s, gguf.FileTypeQ4_0, d.Profile, Options{Context: ctx, Runner: RunnerNative})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// gemma-3-1b: 26 layers, 1 KV head of 256, 4 query heads, embedding
+	// 1152, ffn 6912, vocabulary 262144.
+	wantKV := int64(26 * 2 * ctx * 256 * 2)
+	perTok := int64(3*1152 + 3*4*256 + 4*256 + 3*6912 + 256)
+	threads := int64(max(d.Profile.CPU.LogicalCores, 1))
+	wantCompute := 4*(512*perTok+262144+threads*(4*ctx+256)) + 512*6912*34/32
+	wantOverhead := int64(nativeOverheadFixed) + 262144*nativeOverheadPerToken
+	if c.KVBytes != wantKV || c.ComputeBytes != wantCompute || c.RepackBytes != 0 || c.OverheadBytes != wantOverhead {
+		t.Errorf("kv %d compute %d repack %d overhead %d, want %d %d 0 %d", c.KVBytes, c.ComputeBytes, c.RepackBytes, c.OverheadBytes, wantKV, wantCompute, wantOverhead)
+	}
+	if c.VRAMBytes != 0 || c.GPULayers != 0 || c.RAMBytes != c.TotalBytes {
+		t.Errorf("native runner split onto the GPU: RAM %d VRAM %d layers %d of total %d", c.RAMBytes, c.VRAMBytes, c.GPULayers, c.TotalBytes)
+	}
+	if got := c.WeightsBytes + wantKV + wantCompute + wantOverhead; c.TotalBytes != got {
+		t.Errorf("total %d, want %d", c.TotalBytes, got)
+	}
+	l, err := Fit(s, gguf.FileTypeQ4_0, d.Profile, Options{Context: ctx})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.KVBytes >= c.KVBytes || l.VRAMBytes == 0 {
+		t.Errorf("llamacpp: KV %d (want the sliding-window saving below %d), VRAM %d (want layers on the GPU)", l.KVBytes, c.KVBytes, l.VRAMBytes)
 	}
 }
