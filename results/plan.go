@@ -13,7 +13,9 @@ type Plan struct {
 	// Context is the context length the KV cache is sized for, in tokens.
 	Context int `json:"context"`
 	// KVType is the KV cache element type: f16 or q8_0.
-	KVType     string         `json:"kv_type"`
+	KVType string `json:"kv_type"`
+	// Runner is the engine whose memory use is predicted: llamacpp or native.
+	Runner     string         `json:"runner"`
 	Efficiency PlanEfficiency `json:"efficiency"`
 	// MinTokS is the generation speed below which a candidate is not usable, tokens/s.
 	MinTokS    float64         `json:"min_tok_s"`

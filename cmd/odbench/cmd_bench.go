@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	modelstore "github.com/odbench/odbench/models"
 	"io"
 	"os"
 	"runtime"
@@ -168,13 +169,17 @@ func runBench(ctx context.Context, e env, args []string) error {
 		}
 		return rb.run(ctx, e, r, *model, tests, cfg, opts[0], dev, notes, f, *save)
 	}
-	sw := runners.Sweep{Runner: r, Model: *model, Options: opts, Tests: tests, Config: cfg}
+	path, err := modelstore.Resolve(*model)
+	if err != nil {
+		return err
+	}
+	sw := runners.Sweep{Runner: r, Model: path, Options: opts, Tests: tests, Config: cfg}
 	var fp *runners.Footprint
-	if gf, err := gguf.Open(*model); err == nil {
+	if gf, err := gguf.Open(path); err == nil {
 		if f, err := runners.FootprintOf(gf); err == nil {
 			fp = &f
 		}
-		notes, err := checkFit(gf, dev, opts, runners.ContextFor(tests), *force)
+		notes, err := checkFit(gf, r.Name(), dev, opts, runners.ContextFor(tests), *force)
 		gf.Close()
 		if err != nil {
 			return err
@@ -308,7 +313,7 @@ const benchCalibration = 150 * time.Millisecond
 // checkFit asks the planner whether the model fits the device with each
 // option set's KV cache, before anything is loaded. A refusal is an error
 // unless force; a model the planner cannot describe gives a note.
-func checkFit(f *gguf.File, dev *results.Device, sets []runners.Options, nCtx int, force bool) ([]string, error) {
+func checkFit(f *gguf.File, runner string, dev *results.Device, sets []runners.Options, nCtx int, force bool) ([]string, error) {
 	subj, err := plan.FileSubject(f)
 	if err != nil {
 		return []string{fmt.Sprintf("fit check skipped: %v", err)}, nil
@@ -321,7 +326,7 @@ func checkFit(f *gguf.File, dev *results.Device, sets []runners.Options, nCtx in
 			continue
 		}
 		checked[kv] = true
-		_, err := plan.Fit(subj, ft, *dev, plan.Options{Context: nCtx, KVType: kv})
+		_, err := plan.Fit(subj, ft, *dev, plan.Options{Context: nCtx, KVType: kv, Runner: runner})
 		switch {
 		case errors.Is(err, plan.ErrDoesNotFit) && force:
 			return []string{fmt.Sprintf("loaded with --force although %v", err)}, nil

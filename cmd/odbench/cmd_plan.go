@@ -25,11 +25,12 @@ func init() {
 const quickCalibration = 100 * time.Millisecond
 
 func runPlan(ctx context.Context, e env, args []string) error {
-	fs := newFlags(e, "plan", "plan --model FILE|ID [--device this|NAME|PROFILE.json] [--ctx N] [--kv f16|q8_0] [--quick] [--json]")
+	fs := newFlags(e, "plan", "plan --model FILE|ID [--device this|NAME|PROFILE.json] [--ctx N] [--kv f16|q8_0] [--runner llamacpp|native] [--quick] [--json]")
 	modelArg := fs.String("model", "", "a GGUF file or a catalog model id: "+catalogIDs())
 	deviceArg := fs.String("device", "this", "this (probe this machine), a catalog device id (odbench devices), or a saved profile (odbench detect --save)")
 	ctxLen := fs.Int("ctx", plan.DefaultContext, "context length in tokens")
 	kv := fs.String("kv", "f16", "KV cache type: f16 or q8_0")
+	runner := fs.String("runner", plan.RunnerLlamaCpp, "engine whose memory use is planned: llamacpp (also Ollama, LM Studio) or native")
 	minTokS := fs.Float64("min-tok-s", plan.DefaultMinTokS, "generation speed below which a quantization is not usable, tokens/s")
 	quick := fs.Bool("quick", false, "with --device this: skip the one-second calibration and use conservative defaults")
 	asJSON := fs.Bool("json", false, "print one JSON object (schema odbench/plan/v1) with every candidate")
@@ -55,7 +56,7 @@ func runPlan(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := plan.Make(subj, dev, plan.Options{Context: *ctxLen, KVType: *kv, MinTokS: *minTokS})
+	p, err := plan.Make(subj, dev, plan.Options{Context: *ctxLen, KVType: *kv, MinTokS: *minTokS, Runner: *runner})
 	if err != nil {
 		return usagef("%v", err)
 	}

@@ -119,7 +119,7 @@ func Make(s Subject, dev DeviceSubject, opt Options) (results.Plan, error) {
 	p := results.Plan{
 		Schema:  results.PlanSchema,
 		Model:   results.PlanModel{ID: m.ID, Name: m.Name, Architecture: m.Architecture, Params: m.Params(), Layers: m.Layers, Source: s.Source},
-		Context: opt.Context, KVType: opt.KVType, MinTokS: opt.MinTokS,
+		Context: opt.Context, KVType: opt.KVType, Runner: opt.Runner, MinTokS: opt.MinTokS,
 		Efficiency: results.PlanEfficiency{Decode: opt.Efficiency.Decode, Prefill: opt.Efficiency.Prefill, Source: opt.Efficiency.Source},
 	}
 	fts := Candidates()
