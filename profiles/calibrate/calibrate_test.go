@@ -100,11 +100,18 @@ func BenchmarkPlainReadLoop(b *testing.B) {
 		var wg sync.WaitGroup
 		for t := range n {
 			wg.Go(func() {
-				var s uint64
-				for _, v := range split(buf, n, t) {
-					s += v
+				// Four accumulators, so that the loop is bound by loads and
+				// not by one chain of dependent adds.
+				var s0, s1, s2, s3 uint64
+				part := split(buf, n, t)
+				for len(part) >= 4 {
+					s0 += part[0]
+					s1 += part[1]
+					s2 += part[2]
+					s3 += part[3]
+					part = part[4:]
 				}
-				sums[t] += s
+				sums[t] += s0 + s1 + s2 + s3
 			})
 		}
 		wg.Wait()
