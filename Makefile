@@ -4,7 +4,7 @@ BIN       := $(CURDIR)/bin
 STATICCHECK_VERSION := v0.8.2
 CROSS     := linux/amd64 linux/arm64 android/arm64 darwin/arm64 windows/amd64
 
-.PHONY: all build run test vet staticcheck unit cross tools llama-lib qemu test-arm64
+.PHONY: all build run test vet staticcheck unit rss-check cross tools llama-lib qemu test-arm64
 
 all: build
 
@@ -14,7 +14,7 @@ build:
 run: build
 	$(BIN)/odbench detect
 
-test: tools vet staticcheck unit test-arm64 cross
+test: tools vet staticcheck unit rss-check test-arm64 cross
 
 tools: $(BIN)/staticcheck
 
@@ -29,6 +29,12 @@ staticcheck: $(BIN)/staticcheck
 
 unit: llama-lib
 	$(GO) test -race -timeout 12m ./...
+
+# rss-check runs plan's memory prediction against the measured peak RSS of
+# real runs; it skips under -race (the race detector inflates RSS), so it
+# runs here without it.
+rss-check: llama-lib
+	$(GO) test -count=1 -run TestPlanPredictsPeakRSS ./cmd/odbench
 
 cross:
 	@for p in $(CROSS); do \
