@@ -235,10 +235,10 @@ GLOBL wpair<>(SB), RODATA|NOPTR, $128
 	VPSUBB      Y13, Y2, Y2       \
 	SDOT32(ao+2, acc)
 
-// The one-row Q8_0 and Q4_0 kernels take four blocks at a time: the four
-// integer dot products are reduced to one lane each and scaled together,
-// which takes the float work (f16 scales, conversion, multiply-add) from
-// once per block to once per four blocks. Leftover blocks go one by one.
+// The one-row Q8_0 and Q4_0 kernels take four blocks at a time: the f16
+// scales of the four blocks are gathered and multiplied together, and each
+// block's int32 lanes are converted and added to float lanes with its scale,
+// which are summed once per row, not per block. Leftover blocks go one by one.
 
 // Q8INT sets the int32 lanes of acc to the partial sums of the dot product
 // of the Q8_0 weight block at wo(SI) with the activation block at ao(DI).
@@ -295,17 +295,30 @@ GLOBL wpair<>(SB), RODATA|NOPTR, $128
 	VCVTPH2PS X11, X11           \
 	VMULPS    X11, X12, X12
 
-// DOT4DONE adds the four block sums of Y0..Y3, scaled by X12, to X10.
+// DOT4DONE adds the int32 lanes of Y0..Y3, converted to float and scaled
+// by the lanes 0..3 of X12 (one per block), to the float lanes of Y10. The
+// lanes are summed once per row (ONEROWEND), not per block.
+// Clobbers Y0..Y3, Y6, Y7, Y12.
 #define DOT4DONE \
-	REDUCE4(Y0, Y1, Y2, Y3, X0, X2) \
-	VCVTDQ2PS   X0, X0              \
-	VFMADD231PS X0, X12, X10
+	VINSERTF128 $1, X12, Y12, Y12 \
+	VCVTDQ2PS   Y0, Y0            \
+	VCVTDQ2PS   Y1, Y1            \
+	VCVTDQ2PS   Y2, Y2            \
+	VCVTDQ2PS   Y3, Y3            \
+	VPERMILPS   $0x00, Y12, Y6    \
+	VPERMILPS   $0x55, Y12, Y7    \
+	VFMADD231PS Y0, Y6, Y10       \
+	VFMADD231PS Y1, Y7, Y5        \
+	VPERMILPS   $0xaa, Y12, Y6    \
+	VPERMILPS   $0xff, Y12, Y7    \
+	VFMADD231PS Y2, Y6, Y10       \
+	VFMADD231PS Y3, Y7, Y5
 
-// ONEROWEND leaves the sum of the lanes of Y5 and X10 in X0.
+// ONEROWEND leaves the sum of the lanes of Y5 and Y10 in X0.
 #define ONEROWEND \
+	VADDPS       Y10, Y5, Y5 \
 	VEXTRACTF128 $1, Y5, X6 \
-	VADDPS       X6, X5, X5 \
-	VADDPS       X10, X5, X0 \
+	VADDPS       X6, X5, X0 \
 	VMOVHLPS     X0, X0, X1 \
 	VADDPS       X1, X0, X0 \
 	VMOVSHDUP    X0, X1     \
@@ -318,7 +331,7 @@ TEXT ·dotQ8_0AVX2(SB), NOSPLIT, $0-28
 	MOVQ nb+16(FP), CX
 	VMOVDQU onesw<>(SB), Y14
 	VXORPS Y5, Y5, Y5
-	VXORPS X10, X10, X10
+	VXORPS Y10, Y10, Y10
 q8loop4:
 	CMPQ CX, $4
 	JLT  q8tail
@@ -355,7 +368,7 @@ TEXT ·dotQ4_0AVX2(SB), NOSPLIT, $0-28
 	VMOVDQU nib<>(SB), Y15
 	VMOVDQU eight<>(SB), Y13
 	VXORPS Y5, Y5, Y5
-	VXORPS X10, X10, X10
+	VXORPS Y10, Y10, Y10
 q40loop4:
 	CMPQ CX, $4
 	JLT  q40tail
@@ -625,28 +638,53 @@ q6kdone:
 	VPMADDUBSW   acc, Y11, acc  \
 	VPMADDWD     Y13, acc, acc
 
-// Q8ACT4 adds one block of the four rows to X15: the four integer dot
-// products, reduced to one lane each, converted and scaled by the weight
-// scale (X12) times the four activation scales at (R14). Integer sums per
-// block keep the float work at three instructions per block.
+// PAIRF adds the int32 lanes of Ya (row 2k) and Yb (row 2k+1) to the float
+// lanes of acc: the two rows are folded into one register (lanes 0, 1, 4, 5
+// row 2k, lanes 2, 3, 6, 7 row 2k+1), converted and scaled by the lanes of
+// Y8 that sel picks. Clobbers Ya, Yb, Y9.
+#define PAIRF(Ya, Yb, sel, acc) \
+	VPUNPCKLQDQ Yb, Ya, Y9  \
+	VPUNPCKHQDQ Yb, Ya, Ya  \
+	VPADDD      Y9, Ya, Ya  \
+	VCVTDQ2PS   Ya, Ya      \
+	VPERMILPS   $sel, Y8, Y9 \
+	VFMADD231PS Ya, Y9, acc
+
+// Q8ACT4 adds one block of the four rows to the float lanes of Y4 (rows 0
+// and 1) and Y5 (rows 2 and 3), Y8 holding the four products of the weight
+// scale (Y12) and the activation scales at (R14) in both halves. The lanes
+// are summed once per row, at the end (F4END), not per block.
 #define Q8ACT4 \
-	Q8ACT(2(DI), Y0)                \
-	Q8ACT(2(DI)(R12*1), Y1)         \
-	Q8ACT(2(DI)(R12*2), Y2)         \
-	Q8ACT(2(DI)(R13*1), Y3)         \
-	REDUCE4(Y0, Y1, Y2, Y3, X0, X2) \
-	VCVTDQ2PS   X0, X0              \
-	VMULPS      (R14), X12, X9      \
-	VFMADD231PS X0, X9, X15
+	VBROADCASTF128 (R14), Y8          \
+	VMULPS       Y12, Y8, Y8          \
+	Q8ACT(2(DI), Y0)                  \
+	Q8ACT(2(DI)(R12*1), Y1)           \
+	Q8ACT(2(DI)(R12*2), Y2)           \
+	Q8ACT(2(DI)(R13*1), Y3)           \
+	PAIRF(Y0, Y1, 0x50, Y4)           \
+	PAIRF(Y2, Y3, 0xfa, Y5)
+
+// F4START clears the float accumulators Y4, Y5 of Q8ACT4.
+#define F4START \
+	VXORPS Y4, Y4, Y4 \
+	VXORPS Y5, Y5, Y5
+
+// F4END leaves in X15 the sums of the four rows' lanes of Y4 and Y5.
+#define F4END \
+	VEXTRACTF128 $1, Y4, X0 \
+	VADDPS       X0, X4, X4 \
+	VEXTRACTF128 $1, Y5, X0 \
+	VADDPS       X0, X5, X5 \
+	VHADDPS      X5, X4, X15
 
 // func dotQ8_0x4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
 TEXT ·dotQ8_0x4AVX2(SB), NOSPLIT, $0-56
 	ARGS4
 	VMOVDQU onesw<>(SB), Y13
-	VXORPS X15, X15, X15
+	F4START
 q8x4loop:
 	VPBROADCASTW 0(SI), X12
-	VCVTPH2PS    X12, X12
+	VCVTPH2PS    X12, Y12
 	VMOVDQU      2(SI), Y10
 	VPABSB       Y10, Y11
 	Q8ACT4
@@ -655,6 +693,7 @@ q8x4loop:
 	ADDQ $16, R14
 	DECQ CX
 	JNZ  q8x4loop
+	F4END
 	STORE4
 	VZEROUPPER
 	RET
@@ -664,10 +703,10 @@ TEXT ·dotQ4_0x4AVX2(SB), NOSPLIT, $0-56
 	ARGS4
 	VMOVDQU onesw<>(SB), Y13
 	VMOVDQU nib<>(SB), Y14
-	VXORPS X15, X15, X15
+	F4START
 q40x4loop:
 	VPBROADCASTW 0(SI), X12
-	VCVTPH2PS    X12, X12
+	VCVTPH2PS    X12, Y12
 	VMOVDQU      2(SI), X10
 	VPSRLW       $4, X10, X11
 	VINSERTI128  $1, X11, Y10, Y10
@@ -680,6 +719,7 @@ q40x4loop:
 	ADDQ $16, R14
 	DECQ CX
 	JNZ  q40x4loop
+	F4END
 	STORE4
 	VZEROUPPER
 	RET
