@@ -128,9 +128,10 @@ func (s *state) block(il, n int) {
 			copy(v[i*KV:(i+1)*KV], row[Q+KV:Q+2*KV])
 		}
 	} else {
-		s.mm.mul(l.wq, s.xb, n, q)
-		s.mm.mul(l.wk, s.xb, n, k)
-		s.mm.mul(l.wv, s.xb, n, v)
+		s.mm.add(l.wq, s.xb, n, q)
+		s.mm.add(l.wk, s.xb, n, k)
+		s.mm.add(l.wv, s.xb, n, v)
+		s.mm.flush()
 	}
 	base, scale := c.ropeParams(il)
 	for i := range n {
@@ -193,8 +194,9 @@ func (s *state) block(il, n int) {
 		}
 	} else {
 		g, u := s.gate[:n*F], s.up[:n*F]
-		s.mm.mul(l.wgate, s.xb, n, g)
-		s.mm.mul(l.wup, s.xb, n, u)
+		s.mm.add(l.wgate, s.xb, n, g)
+		s.mm.add(l.wup, s.xb, n, u)
+		s.mm.flush()
 		gatedAct(g, u, c.spec.act)
 		hidden = g
 	}

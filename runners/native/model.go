@@ -92,7 +92,7 @@ func newEngine(f *gguf.File, opts runners.Options) (*Engine, error) {
 	}
 	e := &Engine{file: f, cfg: cfg, w: w, pool: newPool(threads), qpool: quant.NewPool(threads),
 		smp: newSampler(cfg.NVocab), history: make([]int32, 0, nCtx)}
-	e.st = newState(&e.cfg, w, e.pool, &matMuler{pool: e.qpool}, kv, nBatch)
+	e.st = newState(&e.cfg, w, e.pool, newMatMuler(e.qpool, e.pool), kv, nBatch)
 	return e, nil
 }
 
