@@ -48,10 +48,7 @@ func benchWeight(t gguf.Type, rows, cols int) []byte {
 
 // benchCases runs f for every type, shape, thread count and kernel set.
 func benchCases(b *testing.B, f func(b *testing.B, p *Pool, t gguf.Type, rows, cols int)) {
-	sets := []kernelSet{active}
-	if active.name != "generic" {
-		sets = append(sets, chooseKernels(true))
-	}
+	sets := kernelSets()
 	for _, t := range benchTypes {
 		for _, sh := range benchShapes {
 			for _, threads := range []int{1, runtime.GOMAXPROCS(0)} {
@@ -103,10 +100,7 @@ func BenchmarkMatMul(b *testing.B) {
 
 func BenchmarkKernel(b *testing.B) {
 	const n = 4096
-	sets := []kernelSet{active}
-	if active.name != "generic" {
-		sets = append(sets, chooseKernels(true))
-	}
+	sets := kernelSets()
 	for _, t := range append(benchTypes, gguf.TypeQ5_K, gguf.TypeF16) {
 		rng := rand.New(rand.NewPCG(2, 2))
 		var w []byte

@@ -44,6 +44,43 @@ func chooseKernels(forceGeneric bool) kernelSet {
 	return s.complete()
 }
 
+// archKernels returns the fastest set archKernelSets offers, or generic.
+func archKernels() kernelSet {
+	sets := archKernelSets()
+	if len(sets) == 0 {
+		return generic
+	}
+	return sets[len(sets)-1]
+}
+
+// kernelSets returns every set this CPU can run, completed, fastest first,
+// ending with the generic one: the sets the tests and benchmarks compare.
+func kernelSets() []kernelSet {
+	sets := []kernelSet{}
+	arch := archKernelSets()
+	for i := len(arch) - 1; i >= 0; i-- {
+		sets = append(sets, arch[i].complete())
+	}
+	return append(sets, generic.complete())
+}
+
+// override returns a set named name with the kernels of s replaced by those
+// of dot and dot4 where they have one.
+func (s kernelSet) override(name string, dot map[gguf.Type]kernel, dot4 map[gguf.Type]kernel4) kernelSet {
+	o := kernelSet{name: name, dot: map[gguf.Type]kernel{}, dot4: map[gguf.Type]kernel4{}}
+	for _, m := range []map[gguf.Type]kernel{s.dot, dot} {
+		for t, k := range m {
+			o.dot[t] = k
+		}
+	}
+	for _, m := range []map[gguf.Type]kernel4{s.dot4, dot4} {
+		for t, k := range m {
+			o.dot4[t] = k
+		}
+	}
+	return o
+}
+
 // complete returns s with a kernel for every type that has a dot product:
 // the types without a fast kernel call VecDotGeneric. Building the closures
 // here, once, keeps the drivers free of allocations.
@@ -71,7 +108,7 @@ func (s kernelSet) complete() kernelSet {
 	return c
 }
 
-// KernelName names the kernels the drivers use on this CPU: "avx2",
-// "neon-dotprod" or "generic" (the pure-Go path, which the environment
+// KernelName names the kernels the drivers use on this CPU: "avx512vnni",
+// "avx2", "neon-dotprod" or "generic" (the pure-Go path, which the environment
 // variable ODBENCH_GENERIC=1 forces).
 func KernelName() string { return active.name }

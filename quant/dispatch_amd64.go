@@ -5,12 +5,24 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// archKernels returns the AVX2 kernels when the CPU has AVX2, FMA and F16C
-// (cpu.X86.HasAVX2 already includes the OS saving the YMM registers).
-func archKernels() kernelSet {
+// archKernelSets returns the kernel sets this CPU can run, slowest first:
+// AVX2 when it has AVX2, FMA and F16C (cpu.X86.HasAVX2 already includes the
+// OS saving the YMM registers), then AVX-512 with VNNI when it has
+// AVX-512F/BW/VL and AVX512-VNNI. The AVX-512 set takes the AVX2 kernels
+// for the types it has none of its own for.
+func archKernelSets() []kernelSet {
 	if !cpu.X86.HasAVX2 || !cpu.X86.HasFMA || !cpu.X86.HasF16C {
-		return generic
+		return nil
 	}
+	sets := []kernelSet{avx2Kernels()}
+	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512VNNI {
+		sets = append(sets, sets[0].override("avx512vnni", avx512Dot(), avx512Dot4()))
+	}
+	return sets
+}
+
+// avx2Kernels is the AVX2+FMA set.
+func avx2Kernels() kernelSet {
 	return kernelSet{name: "avx2", dot: map[gguf.Type]kernel{
 		gguf.TypeF16:  f16Kernel(32, dotF16AVX2),
 		gguf.TypeQ4_0: asmKernel(gguf.TypeQ4_0, dotQ4_0AVX2),

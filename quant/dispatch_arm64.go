@@ -5,14 +5,14 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// archKernels returns the NEON kernels when the CPU has the dot-product
+// archKernelSets returns the NEON kernels when the CPU has the dot-product
 // instructions (SDOT: Cortex-A55/A75 and later, Apple M1 and later); older
 // cores run the generic Go code.
-func archKernels() kernelSet {
+func archKernelSets() []kernelSet {
 	if !cpu.ARM64.HasASIMD || !cpu.ARM64.HasASIMDDP {
-		return generic
+		return nil
 	}
-	return kernelSet{name: "neon-dotprod", dot: map[gguf.Type]kernel{
+	return []kernelSet{{name: "neon-dotprod", dot: map[gguf.Type]kernel{
 		gguf.TypeF16:  f16Kernel(16, dotF16NEON),
 		gguf.TypeQ2_K: asmKernel(gguf.TypeQ2_K, dotQ2_KNEON),
 		gguf.TypeQ3_K: asmKernel(gguf.TypeQ3_K, dotQ3_KNEON),
@@ -33,5 +33,5 @@ func archKernels() kernelSet {
 		gguf.TypeQ4_K: asmKernel4(gguf.TypeQ4_K, dotQ4_Kx4NEON),
 		gguf.TypeQ5_K: asmKernel4(gguf.TypeQ5_K, dotQ5_Kx4NEON),
 		gguf.TypeQ6_K: asmKernel4(gguf.TypeQ6_K, dotQ6_Kx4NEON),
-	}}
+	}}}
 }

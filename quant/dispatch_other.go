@@ -2,5 +2,5 @@
 
 package quant
 
-// archKernels has no assembly to offer on this architecture.
-func archKernels() kernelSet { return generic }
+// archKernelSets has no assembly to offer on this architecture.
+func archKernelSets() []kernelSet { return nil }

@@ -164,71 +164,75 @@ func weightKinds(t gguf.Type) []string {
 // TestFastKernelsMatchGeneric compares every assembly kernel of this CPU
 // with VecDotGeneric on random lengths and on random and adversarial rows.
 func TestFastKernelsMatchGeneric(t *testing.T) {
-	fast := archKernels()
-	if len(fast.dot) == 0 {
-		t.Skipf("no fast kernels on this CPU (%s)", fast.name)
+	sets := archKernelSets()
+	if len(sets) == 0 {
+		t.Skip("no fast kernels on this CPU")
 	}
 	rng := rand.New(rand.NewPCG(1, 2))
-	for typ, k := range fast.dot {
-		at := VecDotType(typ)
-		t.Run(typ.String(), func(t *testing.T) {
-			for _, n := range testLengths(typ, rng) {
-				nb := n / typ.BlockSize()
-				for _, wk := range weightKinds(typ) {
-					for _, ak := range rowKinds {
-						var w []byte
-						if wk == "random-bytes" {
-							w = randomBlocks(rng, typ, nb)
-						} else {
-							w = quantizeRow(t, typ, floatRow(rng, wk, n))
+	for _, fast := range sets {
+		for typ, k := range fast.dot {
+			at := VecDotType(typ)
+			t.Run(fast.name+"/"+typ.String(), func(t *testing.T) {
+				for _, n := range testLengths(typ, rng) {
+					nb := n / typ.BlockSize()
+					for _, wk := range weightKinds(typ) {
+						for _, ak := range rowKinds {
+							var w []byte
+							if wk == "random-bytes" {
+								w = randomBlocks(rng, typ, nb)
+							} else {
+								w = quantizeRow(t, typ, floatRow(rng, wk, n))
+							}
+							a := quantizeRow(t, at, floatRow(rng, ak, n))
+							checkDot(t, typ, w, a, n, k(w, a, n), fmt.Sprintf("n=%d weights %s activations %s", n, wk, ak))
 						}
-						a := quantizeRow(t, at, floatRow(rng, ak, n))
-						checkDot(t, typ, w, a, n, k(w, a, n), fmt.Sprintf("n=%d weights %s activations %s", n, wk, ak))
 					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
 // TestFastKernel4MatchGeneric checks the four-activation kernels the same
 // way, with the activation rows at a stride larger than one row.
 func TestFastKernel4MatchGeneric(t *testing.T) {
-	fast := archKernels()
-	if len(fast.dot4) == 0 {
-		t.Skipf("no four-row kernels on this CPU (%s)", fast.name)
+	sets := archKernelSets()
+	if len(sets) == 0 {
+		t.Skip("no four-row kernels on this CPU")
 	}
 	rng := rand.New(rand.NewPCG(3, 4))
-	for typ, k4 := range fast.dot4 {
-		at := VecDotType(typ)
-		t.Run(typ.String(), func(t *testing.T) {
-			for _, n := range testLengths(typ, rng) {
-				nb := n / typ.BlockSize()
-				ab, _ := gguf.RowBytes(at, int64(n))
-				stride := int(ab) + at.BlockBytes()
-				for _, wk := range weightKinds(typ) {
-					w := randomBlocks(rng, typ, nb)
-					if wk != "random-bytes" {
-						w = quantizeRow(t, typ, floatRow(rng, wk, n))
-					}
-					a := make([]byte, 4*stride)
-					for i := range 4 {
-						copy(a[i*stride:], quantizeRow(t, at, floatRow(rng, rowKinds[(i+nb)%len(rowKinds)], n)))
-					}
-					var scales []float32
-					if at == gguf.TypeQ8_0 {
-						scales = make([]float32, 4*n/q80Elems)
-						actScales4(a, stride, n/q80Elems, scales)
-					}
-					const ystride = 3
-					y := make([]float32, 3*ystride+1)
-					k4(w, a, stride, n, scales, y, ystride)
-					for i := range 4 {
-						checkDot(t, typ, w, a[i*stride:i*stride+int(ab)], n, y[i*ystride], fmt.Sprintf("n=%d weights %s activation row %d", n, wk, i))
+	for _, fast := range sets {
+		for typ, k4 := range fast.dot4 {
+			at := VecDotType(typ)
+			t.Run(fast.name+"/"+typ.String(), func(t *testing.T) {
+				for _, n := range testLengths(typ, rng) {
+					nb := n / typ.BlockSize()
+					ab, _ := gguf.RowBytes(at, int64(n))
+					stride := int(ab) + at.BlockBytes()
+					for _, wk := range weightKinds(typ) {
+						w := randomBlocks(rng, typ, nb)
+						if wk != "random-bytes" {
+							w = quantizeRow(t, typ, floatRow(rng, wk, n))
+						}
+						a := make([]byte, 4*stride)
+						for i := range 4 {
+							copy(a[i*stride:], quantizeRow(t, at, floatRow(rng, rowKinds[(i+nb)%len(rowKinds)], n)))
+						}
+						var scales []float32
+						if at == gguf.TypeQ8_0 {
+							scales = make([]float32, 4*n/q80Elems)
+							actScales4(a, stride, n/q80Elems, scales)
+						}
+						const ystride = 3
+						y := make([]float32, 3*ystride+1)
+						k4(w, a, stride, n, scales, y, ystride)
+						for i := range 4 {
+							checkDot(t, typ, w, a[i*stride:i*stride+int(ab)], n, y[i*ystride], fmt.Sprintf("n=%d weights %s activation row %d", n, wk, i))
+						}
 					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 

@@ -1,0 +1,8 @@
+package quant
+
+import "github.com/odbench/odbench/gguf"
+
+// avx512Dot returns the AVX-512 VNNI one-row kernels, by weight type.
+func avx512Dot() map[gguf.Type]kernel {
+	return map[gguf.Type]kernel{}
+}
