@@ -36,9 +36,7 @@ type quantizeJob struct {
 
 func (j *quantizeJob) do(lo, hi int) {
 	for i := lo; i < hi; i++ {
-		if err := Quantize(j.t, j.x[i*j.cols:(i+1)*j.cols], j.a[i*j.actBytes:(i+1)*j.actBytes]); err != nil {
-			panic("quant: MatMul: " + err.Error()) // unreachable: checkShape checked type and length
-		}
+		quantizeActivations("MatMul", j.t, j.x[i*j.cols:(i+1)*j.cols], j.a[i*j.actBytes:(i+1)*j.actBytes])
 	}
 	if j.scales == nil {
 		return

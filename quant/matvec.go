@@ -108,9 +108,7 @@ func MatVec(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, y []flo
 		scratch = new(Scratch)
 	}
 	a := scratch.actBuf(sh.actBytes)
-	if err := Quantize(sh.act, x[:cols], a); err != nil {
-		panic("quant: MatVec: " + err.Error()) // unreachable: checkShape checked type and length
-	}
+	quantizeActivations("MatVec", sh.act, x[:cols], a)
 	j := &scratch.mv
 	*j = matVecJob{k: active.dot[t], w: w, a: a, rowBytes: sh.rowBytes, cols: cols, y: y}
 	p.parallel(rows, matVecGrain(p, rows), j)
