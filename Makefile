@@ -54,6 +54,9 @@ llama-lib:
 # generic Go path older phones run). qemu installs Debian's qemu-user-static
 # when it is missing (idempotent; needs root, as CI has).
 ARM64_TEST_PKGS ?= ./quant/
+# The engine's arm64 path against the logits recorded on amd64
+# (runners/native/testdata/crossarch.golden).
+ARM64_NATIVE_TESTS ?= TestCrossArchitecture
 
 qemu:
 	@command -v qemu-aarch64-static >/dev/null || (apt-get update && apt-get install -y qemu-user-static)
@@ -61,3 +64,5 @@ qemu:
 test-arm64: qemu
 	QEMU_CPU=max GOARCH=arm64 CGO_ENABLED=0 $(GO) test -count=1 -exec qemu-aarch64-static $(ARM64_TEST_PKGS)
 	QEMU_CPU=cortex-a53 GOARCH=arm64 CGO_ENABLED=0 $(GO) test -count=1 -exec qemu-aarch64-static $(ARM64_TEST_PKGS)
+	QEMU_CPU=max GOARCH=arm64 CGO_ENABLED=0 $(GO) test -count=1 -exec qemu-aarch64-static -run '$(ARM64_NATIVE_TESTS)' ./runners/native/
+	QEMU_CPU=cortex-a53 GOARCH=arm64 CGO_ENABLED=0 $(GO) test -count=1 -exec qemu-aarch64-static -run '$(ARM64_NATIVE_TESTS)' ./runners/native/
