@@ -2,8 +2,10 @@
 // inference: memory read and triad bandwidth over buffers far larger than
 // the last-level cache, the bandwidth the engine's own Q4_0 matrix-vector
 // kernel (quant.MatVec) reaches over such a buffer, and peak FP32 FMA and
-// int8 dot-product rates, each with one thread and with all threads. The kernels are Go assembly (AVX2
-// and FMA on amd64, NEON and SDOT on arm64) with pure-Go fallbacks.
+// int8 dot-product rates, each with one thread and with all threads. The
+// kernels are Go assembly (AVX-512 with VNNI or AVX2 and FMA on amd64, NEON
+// and SDOT on arm64), chosen at run time for the CPU, with pure-Go
+// fallbacks; the calibration names the set that ran.
 package calibrate
 
 import (
@@ -156,21 +158,26 @@ func (m meter) memory(k kernelSet, threads, words int, c *results.Calibration) e
 
 // compute measures the FP32 FMA and int8 dot-product rates.
 func (m meter) compute(k kernelSet, threads int, c *results.Calibration) error {
-	fmaIters, err := m.size(func(iters int) { var acc [fmaLanes]float32; k.fma(&acc, 1, 1, iters) })
+	// The accumulators, one array per thread.
+	fmaAcc, dotAcc := make([][]float32, threads), make([][]int32, threads)
+	for i := range threads {
+		fmaAcc[i], dotAcc[i] = make([]float32, k.fmaLanes), make([]int32, k.dotLanes)
+	}
+	fmaIters, err := m.size(func(iters int) { k.fma(fmaAcc[0], 1, 1, iters) })
 	if err != nil {
 		return err
 	}
-	dotIters, err := m.size(func(iters int) { var acc [dotLanes]int32; k.dot(&acc, &dotA, &dotB, iters) })
+	dotIters, err := m.size(func(iters int) { k.dot(dotAcc[0], &dotA, &dotB, iters) })
 	if err != nil {
 		return err
 	}
 	fma := func(n int) float64 {
-		parallel(n, func(int) { var acc [fmaLanes]float32; k.fma(&acc, 0.5, 0.25, fmaIters) })
-		return float64(n * fmaIters * flopsPerFMAIter)
+		parallel(n, func(i int) { k.fma(fmaAcc[i], 0.5, 0.25, fmaIters) })
+		return float64(n * fmaIters * k.flopsPerFMAIter())
 	}
 	dot := func(n int) float64 {
-		parallel(n, func(int) { var acc [dotLanes]int32; k.dot(&acc, &dotA, &dotB, dotIters) })
-		return float64(n * dotIters * opsPerDotIter)
+		parallel(n, func(i int) { k.dot(dotAcc[i], &dotA, &dotB, dotIters) })
+		return float64(n * dotIters * k.opsPerDotIter())
 	}
 	return m.measure(
 		figure{&c.FP32GFLOPS1, fma, 1}, figure{&c.FP32GFLOPSAll, fma, threads},
@@ -271,13 +278,16 @@ func split[T any](s []T, n, i int) []T {
 // OptionsFor sizes a calibration for a probed device: all the CPUs this
 // process may use (capped by a cgroup CPU quota), a buffer 16× the
 // last-level cache, and no more than a quarter of the available memory
-// (or of the cgroup memory limit).
+// (or of the cgroup memory limit). When the L3 is unknown, the L2 stands
+// for the last-level cache only if it makes the buffer larger than the
+// default: a device whose L3 went unreported has one far larger than its
+// L2, and a buffer sized from the L2 would fit in it.
 func OptionsFor(d results.Device) Options {
 	o := Options{Threads: runtime.NumCPU(), LLCBytes: d.CPU.L3Bytes, AvailableBytes: d.Memory.AvailableBytes}
 	if q := d.Memory.CgroupCPUs; q > 0 {
 		o.Threads = max(1, min(o.Threads, int(math.Ceil(q))))
 	}
-	if o.LLCBytes == 0 {
+	if o.LLCBytes == 0 && d.CPU.L2Bytes*llcMultiple > defaultBuffer {
 		o.LLCBytes = d.CPU.L2Bytes
 	}
 	if l := d.Memory.CgroupLimitBytes; l > 0 && (o.AvailableBytes == 0 || l < o.AvailableBytes) {

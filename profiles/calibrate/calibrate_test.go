@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/odbench/odbench/quant"
+	"github.com/odbench/odbench/results"
 )
 
 func TestBufferSize(t *testing.T) {
@@ -28,6 +29,28 @@ func TestBufferSize(t *testing.T) {
 	} {
 		if got := tt.o.BufferSize(); got != tt.want {
 			t.Errorf("%s: BufferSize = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestOptionsFor(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		l2, l3     uint64
+		cgroup     uint64
+		wantBuffer uint64
+	}{
+		{"32 MiB L3", 1 << 20, 32 << 20, 0, 512 << 20},
+		{"no L3 shown, small L2: default", 1 << 20, 0, 0, 512 << 20},
+		{"no L3, large L2 (Apple)", 64 << 20, 0, 0, 1 << 30},
+		{"nothing known", 0, 0, 0, 512 << 20},
+		{"cgroup limit caps it", 1 << 20, 32 << 20, 1 << 30, 256 << 20},
+	} {
+		var d results.Device
+		d.CPU.L2Bytes, d.CPU.L3Bytes = tt.l2, tt.l3
+		d.Memory.AvailableBytes, d.Memory.CgroupLimitBytes = 16<<30, tt.cgroup
+		if got := OptionsFor(d).BufferSize(); got != tt.wantBuffer {
+			t.Errorf("%s: buffer %d MiB, want %d MiB", tt.name, got>>20, tt.wantBuffer>>20)
 		}
 	}
 }
@@ -146,31 +169,48 @@ func BenchmarkReadKernel(b *testing.B) {
 	})
 }
 
-// BenchmarkFMA measures the FP32 FMA kernel with one thread and with one
-// thread per CPU, reporting GFLOP/s.
+// benchSets returns the kernel sets the compute benchmarks compare: every
+// SIMD set of this CPU and the generic one.
+func benchSets() []kernelSet { return append(archSets(), generic) }
+
+// BenchmarkFMA measures the FP32 FMA kernel of each set with one thread and
+// with one thread per CPU, reporting GFLOP/s.
 func BenchmarkFMA(b *testing.B) {
-	for _, n := range []int{1, runtime.NumCPU()} {
-		b.Run(fmt.Sprintf("threads=%d", n), func(b *testing.B) {
-			const iters = 1 << 20
-			start := time.Now()
-			for b.Loop() {
-				parallel(n, func(int) { var acc [fmaLanes]float32; native.fma(&acc, 0.5, 0.25, iters) })
-			}
-			b.ReportMetric(float64(b.N)*float64(n*iters*flopsPerFMAIter)/time.Since(start).Seconds()/1e9, "GFLOP/s")
-		})
+	for _, k := range benchSets() {
+		for _, n := range []int{1, runtime.NumCPU()} {
+			b.Run(fmt.Sprintf("set=%s/threads=%d", k.name, n), func(b *testing.B) {
+				const iters = 1 << 18
+				acc := make([][]float32, n)
+				for i := range acc {
+					acc[i] = make([]float32, k.fmaLanes)
+				}
+				start := time.Now()
+				for b.Loop() {
+					parallel(n, func(i int) { k.fma(acc[i], 0.5, 0.25, iters) })
+				}
+				b.ReportMetric(float64(b.N)*float64(n*iters*k.flopsPerFMAIter())/time.Since(start).Seconds()/1e9, "GFLOP/s")
+			})
+		}
 	}
 }
 
-// BenchmarkDot measures the int8 dot-product kernel, reporting GOP/s.
+// BenchmarkDot measures the int8 dot-product kernel of each set, reporting
+// GOP/s.
 func BenchmarkDot(b *testing.B) {
-	for _, n := range []int{1, runtime.NumCPU()} {
-		b.Run(fmt.Sprintf("threads=%d", n), func(b *testing.B) {
-			const iters = 1 << 20
-			start := time.Now()
-			for b.Loop() {
-				parallel(n, func(int) { var acc [dotLanes]int32; native.dot(&acc, &dotA, &dotB, iters) })
-			}
-			b.ReportMetric(float64(b.N)*float64(n*iters*opsPerDotIter)/time.Since(start).Seconds()/1e9, "GOP/s")
-		})
+	for _, k := range benchSets() {
+		for _, n := range []int{1, runtime.NumCPU()} {
+			b.Run(fmt.Sprintf("set=%s/threads=%d", k.name, n), func(b *testing.B) {
+				const iters = 1 << 18
+				acc := make([][]int32, n)
+				for i := range acc {
+					acc[i] = make([]int32, k.dotLanes)
+				}
+				start := time.Now()
+				for b.Loop() {
+					parallel(n, func(i int) { k.dot(acc[i], &dotA, &dotB, iters) })
+				}
+				b.ReportMetric(float64(b.N)*float64(n*iters*k.opsPerDotIter())/time.Since(start).Seconds()/1e9, "GOP/s")
+			})
+		}
 	}
 }

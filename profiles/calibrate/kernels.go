@@ -8,42 +8,66 @@ const (
 	// to them hold a multiple of 32 elements (256 bytes of uint64, 128
 	// bytes of float32).
 	blockWords = 32
-	// fmaLanes is the number of float32 accumulators of the FMA kernel:
-	// 12 AVX registers of 8 lanes or 24 NEON registers of 4, enough
-	// independent chains to cover FMA latency × throughput.
-	fmaLanes = 96
-	// flopsPerFMAIter is the FP32 operations of one FMA kernel iteration
-	// (a fused multiply-add counts 2).
-	flopsPerFMAIter = fmaLanes * 2
-	// dotLanes is the number of int32 accumulators of the int8 dot kernel:
-	// 8 AVX registers of 8 lanes or 16 NEON registers of 4.
-	dotLanes = 64
-	// opsPerDotIter is the int8 operations of one dot kernel iteration:
-	// each lane adds 4 byte products, and a multiply-add counts 2.
-	opsPerDotIter = dotLanes * 4 * 2
+	// dotGroups is the number of 4-byte groups of the int8 dot kernel's
+	// 16-byte inputs: accumulator i takes group i % dotGroups, so that
+	// every 128-bit register lane holds the same four sums.
+	dotGroups = 4
 )
 
-// kernelSet is one implementation of the calibration kernels.
+// kernelSet is one implementation of the calibration kernels. The FMA and
+// dot kernels keep their accumulators in registers, so each set has its
+// own number of them: as many independent chains (registers × lanes) as
+// cover the instruction's latency × throughput on the CPUs it targets.
 type kernelSet struct {
-	// name says which code ran: "avx2+fma", "neon+dotprod", "generic".
+	// name says which code ran: "avx512+vnni", "avx512", "avx2+fma",
+	// "neon+dotprod", "neon", "generic".
 	name string
 	// read returns the XOR of all words of p; len(p) % blockWords == 0.
 	read func(p []uint64) uint64
 	// triad sets a[i] = b[i] + s*c[i]; len(a) % blockWords == 0 and b, c
 	// are at least as long as a.
 	triad func(a, b, c []float32, s float32)
-	// fma adds x*y to each of the fmaLanes accumulators, iters times.
-	fma func(acc *[fmaLanes]float32, x, y float32, iters int)
+	// fmaLanes is the number of float32 accumulators of fma.
+	fmaLanes int
+	// fma adds x*y to each of the accumulators, iters times;
+	// len(acc) == fmaLanes.
+	fma func(acc []float32, x, y float32, iters int)
+	// dotLanes is the number of int32 accumulators of dot, a multiple of
+	// dotGroups.
+	dotLanes int
 	// dot adds, iters times, to accumulator i the dot product of the four
-	// bytes a[4*(i%4):][:4] and b[4*(i%4):][:4]. The values of a must lie in
-	// 0..127 and those of b in -128..127 with |a|·|b| sums of two products
-	// below 32768, so that x86's unsigned×signed products with 16-bit
-	// saturation and Arm's signed×signed products agree.
-	dot func(acc *[dotLanes]int32, a, b *[16]int8, iters int)
+	// bytes a[4*(i%4):][:4] and b[4*(i%4):][:4]; len(acc) == dotLanes. The
+	// values of a must lie in 0..127 and those of b in -128..127 with
+	// |a|·|b| sums of two products below 32768, so that x86's
+	// unsigned×signed products (with 16-bit saturation in AVX2) and Arm's
+	// signed×signed products agree.
+	dot func(acc []int32, a, b *[16]int8, iters int)
+}
+
+// flopsPerFMAIter is the FP32 operations of one iteration of k.fma (a
+// fused multiply-add counts 2).
+func (k kernelSet) flopsPerFMAIter() int { return 2 * k.fmaLanes }
+
+// opsPerDotIter is the int8 operations of one iteration of k.dot: each
+// lane adds 4 byte products, and a multiply-add counts 2.
+func (k kernelSet) opsPerDotIter() int { return 4 * 2 * k.dotLanes }
+
+// native is the fastest kernel set this CPU runs.
+var native = fastest(archSets())
+
+// fastest returns the last of sets, which archSets orders slowest first,
+// or the generic set when there is none.
+func fastest(sets []kernelSet) kernelSet {
+	if len(sets) == 0 {
+		return generic
+	}
+	return sets[len(sets)-1]
 }
 
 // generic is the pure-Go kernel set.
-var generic = kernelSet{name: "generic", read: readGeneric, triad: triadGeneric, fma: fmaGeneric, dot: dotGeneric}
+// Its accumulator counts are those of the AVX2 set; any count works.
+var generic = kernelSet{name: "generic", read: readGeneric, triad: triadGeneric,
+	fmaLanes: 96, fma: fmaGeneric, dotLanes: 64, dot: dotGeneric}
 
 func readGeneric(p []uint64) uint64 {
 	var x0, x1, x2, x3 uint64
@@ -66,7 +90,7 @@ func triadGeneric(a, b, c []float32, s float32) {
 	}
 }
 
-func fmaGeneric(acc *[fmaLanes]float32, x, y float32, iters int) {
+func fmaGeneric(acc []float32, x, y float32, iters int) {
 	for range iters {
 		for i := range acc {
 			acc[i] += x * y
@@ -74,8 +98,8 @@ func fmaGeneric(acc *[fmaLanes]float32, x, y float32, iters int) {
 	}
 }
 
-func dotGeneric(acc *[dotLanes]int32, a, b *[16]int8, iters int) {
-	var lane [4]int32
+func dotGeneric(acc []int32, a, b *[16]int8, iters int) {
+	var lane [dotGroups]int32
 	for l := range lane {
 		for k := range 4 {
 			lane[l] += int32(a[4*l+k]) * int32(b[4*l+k])
@@ -83,7 +107,7 @@ func dotGeneric(acc *[dotLanes]int32, a, b *[16]int8, iters int) {
 	}
 	for range iters {
 		for i := range acc {
-			acc[i] += lane[i%4]
+			acc[i] += lane[i%dotGroups]
 		}
 	}
 }

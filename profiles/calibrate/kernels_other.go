@@ -2,5 +2,5 @@
 
 package calibrate
 
-// native is the pure-Go kernel set on architectures without SIMD kernels.
-var native = generic
+// archSets returns no set: this architecture runs the pure-Go kernels.
+func archSets() []kernelSet { return nil }

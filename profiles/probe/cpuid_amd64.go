@@ -8,12 +8,16 @@ import (
 // cpuid runs the CPUID instruction (kernel in cpuid_amd64.s).
 //
 //go:noescape
-func cpuid(leaf uint32) (ebx, ecx, edx uint32)
+func cpuid(leaf, subleaf uint32) (eax, ebx, ecx, edx uint32)
+
+// liveCaches reads the cache sizes of the CPU this process runs on from
+// CPUID; logical is the machine's logical CPU count.
+func liveCaches(logical int) (cpuidCacheSizes, bool) { return cpuidCaches(cpuid, logical) }
 
 // liveHypervisor names the hypervisor this process runs under from its
 // CPUID signature (leaf 0x40000000), "" when it has none or an unknown one.
 func liveHypervisor() string {
-	b, c, d := cpuid(0x40000000)
+	_, b, c, d := cpuid(0x40000000, 0)
 	var sig [12]byte
 	binary.LittleEndian.PutUint32(sig[0:], b)
 	binary.LittleEndian.PutUint32(sig[4:], c)

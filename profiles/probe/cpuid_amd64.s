@@ -1,11 +1,12 @@
 #include "textflag.h"
 
-// func cpuid(leaf uint32) (ebx, ecx, edx uint32)
-TEXT ·cpuid(SB), NOSPLIT, $0-20
+// func cpuid(leaf, subleaf uint32) (eax, ebx, ecx, edx uint32)
+TEXT ·cpuid(SB), NOSPLIT, $0-24
 	MOVL leaf+0(FP), AX
-	XORL CX, CX
+	MOVL subleaf+4(FP), CX
 	CPUID
-	MOVL BX, ebx+8(FP)
-	MOVL CX, ecx+12(FP)
-	MOVL DX, edx+16(FP)
+	MOVL AX, eax+8(FP)
+	MOVL BX, ebx+12(FP)
+	MOVL CX, ecx+16(FP)
+	MOVL DX, edx+20(FP)
 	RET

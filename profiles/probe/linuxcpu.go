@@ -17,10 +17,11 @@ import (
 // /proc/cpuinfo (through gopsutil) and /sys/devices/system/cpu.
 func (p *prober) linuxCPU(ctx context.Context, c *results.CPUInfo, props map[string]string) {
 	raw, err := p.readString("/proc/cpuinfo")
+	var kv map[string]string
 	if err != nil {
 		p.warnf("CPU vendor, model and features are unknown: %v", err)
 	} else {
-		kv := parseKeyValues(raw, ":")
+		kv = parseKeyValues(raw, ":")
 		c.Arch = cpuinfoArch(kv)
 		c.SoC = kv["Hardware"]
 	}
@@ -81,7 +82,7 @@ func (p *prober) linuxCPU(ctx context.Context, c *results.CPUInfo, props map[str
 			c.PerformanceCores += cl.Cores
 		}
 	}
-	p.caches(c, cores)
+	p.caches(c, cores, kv)
 }
 
 // cpuinfoArch tells the architecture from /proc/cpuinfo keys.
@@ -264,8 +265,30 @@ func (p *prober) clusters(cpus []sysCPU) []results.CPUCluster {
 
 // caches fills the cache sizes from /sys/devices/system/cpu/cpuN/cache:
 // the largest L1 data and L2 cache of any core, and the sum of the distinct
-// L3 instances.
-func (p *prober) caches(c *results.CPUInfo, cpus []sysCPU) {
+// L3 instances. Where /sys shows no caches (some VMs and sandboxes), it
+// asks CPUID on this machine, and failing that takes the one size that
+// /proc/cpuinfo shows (kv holds its keys, nil when unreadable).
+func (p *prober) caches(c *results.CPUInfo, cpus []sysCPU, kv map[string]string) {
+	if p.sysCaches(c, cpus) {
+		return
+	}
+	if p.live {
+		if s, ok := liveCaches(c.LogicalCores); ok {
+			c.L1DBytes, c.L2Bytes, c.L3Bytes = s.l1d, s.l2, s.l3
+			if s.note != "" {
+				p.warnf("%s", s.note)
+			}
+			return
+		}
+	}
+	if p.cpuinfoCache(c, kv) {
+		return
+	}
+	p.warnf("cache sizes unknown: no readable /sys/devices/system/cpu/cpu*/cache")
+}
+
+// sysCaches reads the cache sizes from /sys; it reports whether it found any.
+func (p *prober) sysCaches(c *results.CPUInfo, cpus []sysCPU) bool {
 	l3 := map[string]uint64{}
 	found := false
 	for _, cpu := range cpus {
@@ -299,7 +322,28 @@ func (p *prober) caches(c *results.CPUInfo, cpus []sysCPU) {
 	for _, size := range l3 {
 		c.L3Bytes += size
 	}
-	if !found {
-		p.warnf("cache sizes unknown: no readable /sys/devices/system/cpu/cpu*/cache")
+	return found
+}
+
+// cpuinfoCache takes the "cache size" of /proc/cpuinfo, which Linux fills
+// on x86 only: the L2 of one core on AMD and Hygon, the last-level cache
+// on Intel. It reports whether it found a size, warning that the others
+// are unknown.
+func (p *prober) cpuinfoCache(c *results.CPUInfo, kv map[string]string) bool {
+	text, ok := strings.CutSuffix(kv["cache size"], " KB")
+	kib, err := strconv.ParseUint(text, 10, 64)
+	if !ok || err != nil || kib == 0 {
+		return false
 	}
+	switch c.Vendor {
+	case "AMD", "HygonGenuine":
+		c.L2Bytes = kib << 10
+		p.warnf("L1d and L3 sizes unknown (no cache folders in /sys/devices/system/cpu/cpu*): L2 from /proc/cpuinfo \"cache size\"")
+	case "Intel":
+		c.L3Bytes = kib << 10
+		p.warnf("L1d and L2 sizes unknown (no cache folders in /sys/devices/system/cpu/cpu*): L3 (the last-level cache) from /proc/cpuinfo \"cache size\"")
+	default:
+		return false
+	}
+	return true
 }
