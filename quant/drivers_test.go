@@ -1,6 +1,7 @@
 package quant
 
 import (
+	"encoding/binary"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -29,12 +30,16 @@ func testMatrix(tb testing.TB, rng *rand.Rand, typ gguf.Type, rows, cols int) ([
 }
 
 // checkProduct compares y (n×rows) with a naive loop of VecDotGeneric over
-// each weight row and each activation row quantized on its own.
+// each weight row and each activation row quantized on its own by
+// quantizeActivations, the drivers' quantizer.
 func checkProduct(t *testing.T, typ gguf.Type, w []byte, rowBytes, rows, cols int, x []float32, n int, y []float32) {
 	t.Helper()
 	bad := 0
 	for i := range n {
-		a := quantizeRow(t, VecDotType(typ), x[i*cols:(i+1)*cols])
+		at := VecDotType(typ)
+		ab, _ := gguf.RowBytes(at, int64(cols))
+		a := make([]byte, ab)
+		quantizeActivations("checkProduct", at, x[i*cols:(i+1)*cols], a)
 		for r := range rows {
 			wr := w[r*rowBytes : (r+1)*rowBytes]
 			want := VecDotGeneric(typ, wr, a, cols)
@@ -74,27 +79,42 @@ func TestMatVecMatchesNaive(t *testing.T) {
 	}
 }
 
+// TestMatMulMatchesNaive runs MatMul with every kernel set of this CPU on
+// weights from the reference quantizer and on random blocks, with shapes
+// that leave partial tiles, groups and chunks.
 func TestMatMulMatchesNaive(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	pool := NewPool(3)
 	defer pool.Close()
 	var scratch Scratch
-	for _, typ := range dotTypes() {
-		for _, tc := range []struct {
-			rows, nb, n int
-			pool        *Pool
-		}{{1, 1, 1, nil}, {37, 2, 9, pool}, {70, 1, 70, pool}, {33, 1, 4, nil}} {
-			cols := colsFor(typ, tc.nb)
-			t.Run(fmt.Sprintf("%v/%dx%d/n=%d/threads=%d", typ, tc.rows, cols, tc.n, tc.pool.Threads()), func(t *testing.T) {
-				w, rb := testMatrix(t, rng, typ, tc.rows, cols)
-				x := make([]float32, tc.n*cols)
-				for i := range tc.n {
-					copy(x[i*cols:], floatRow(rng, rowKinds[i%len(rowKinds)], cols))
+	saved := active
+	defer func() { active = saved }()
+	for _, set := range kernelSets() {
+		active = set
+		for _, typ := range dotTypes() {
+			for _, tc := range []struct {
+				rows, nb, n int
+				pool        *Pool
+				random      bool
+			}{{1, 1, 1, nil, false}, {37, 2, 9, pool, false}, {70, 1, 70, pool, true}, {33, 1, 4, nil, false}, {17, 0, 23, pool, true}} {
+				cols := colsFor(typ, tc.nb)
+				if tc.nb == 0 { // past one chunk of the packed path
+					cols = 9 * 256
 				}
-				y := make([]float32, tc.n*tc.rows)
-				MatMul(tc.pool, typ, w, tc.rows, cols, x, tc.n, y, &scratch)
-				checkProduct(t, typ, w, rb, tc.rows, cols, x, tc.n, y)
-			})
+				t.Run(fmt.Sprintf("%s/%v/%dx%d/n=%d/threads=%d/random=%v", set.name, typ, tc.rows, cols, tc.n, tc.pool.Threads(), tc.random), func(t *testing.T) {
+					w, rb := testMatrix(t, rng, typ, tc.rows, cols)
+					if tc.random && typ.Quantized() {
+						w = randomBlocks(rng, typ, tc.rows*cols/typ.BlockSize())
+					}
+					x := make([]float32, tc.n*cols)
+					for i := range tc.n {
+						copy(x[i*cols:], floatRow(rng, rowKinds[i%len(rowKinds)], cols))
+					}
+					y := make([]float32, tc.n*tc.rows)
+					MatMul(tc.pool, typ, w, tc.rows, cols, x, tc.n, y, &scratch)
+					checkProduct(t, typ, w, rb, tc.rows, cols, x, tc.n, y)
+				})
+			}
 		}
 	}
 }
@@ -178,5 +198,137 @@ func TestDriversPanicOnBadShapes(t *testing.T) {
 			}()
 			call()
 		}()
+	}
+}
+
+// TestPackedActivations checks each kernel set's tiled.quantize byte for
+// byte against its reference: quantizeActivations and packActs for Q8_0
+// activations, quantizeQ8_KPacked for Q8_K ones, on every row kind and on
+// NaNs.
+func TestPackedActivations(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	const cols = 2 * 256
+	nb := cols / q80Elems
+	for name, set := range tileKernels {
+		for typ, tk := range set {
+			for i, kind := range append(rowKinds[:len(rowKinds):len(rowKinds)], "nan", "nan-last") {
+				var x []float32
+				switch kind {
+				case "nan":
+					x = floatRow(rng, "normal", cols)
+					x[40] = float32(math.NaN())
+				case "nan-last":
+					x = floatRow(rng, "normal", cols)
+					x[q80Elems-1] = float32(math.NaN())
+				default:
+					x = floatRow(rng, kind, cols)
+				}
+				row := i % groupActs
+				ref := make([]byte, nb*actBlock)
+				switch VecDotType(typ) {
+				case gguf.TypeQ8_0:
+					a := make([]byte, (row+1)*nb*q80Bytes) // the rows before row: zeros
+					quantizeActivations("test", gguf.TypeQ8_0, x, a[row*nb*q80Bytes:])
+					packActs(ref, a, nb*q80Bytes, row+1, nb, tk.offset)
+				case gguf.TypeQ8_K:
+					quantizeQ8_KPacked(ref, row, x, tk.offset)
+				default:
+					t.Fatalf("%s/%v: no reference for %v activations", name, typ, VecDotType(typ))
+				}
+				got := make([]byte, nb*actBlock)
+				tk.quantize(got, row, x, tk.offset)
+				fields := [][2]int{{32 * row, 32}, {actScales + 4*row, 4}, {actBiases + 4*row, 4}, {actMins + 4*row, 4}}
+				if VecDotType(typ) == gguf.TypeQ8_K {
+					fields = append(fields, [2]int{actHigh + 4*row, 4})
+				}
+				for b := range nb {
+					for _, f := range fields {
+						o := b*actBlock + f[0]
+						if g, w := got[o:o+f[1]], ref[o:o+f[1]]; string(g) != string(w) {
+							t.Errorf("%s/%v/%s: block %d, bytes %d+%d: %x, want %x", name, typ, kind, b, f[0], f[1], g, w)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// quantizeQ8_KPacked is the reference of tiled.quantize for the types whose
+// activations are Q8_K: it quantizes with QuantizeQ8_KRow one super-block
+// at a time and packs each block of 32 with the biases −offset·Σa of its
+// halves and −d·Σa for the minimums.
+func quantizeQ8_KPacked(dst []byte, i int, x []float32, offset int32) {
+	var sb [292]byte // one Q8_K super-block: f32 d, 256 quants, 16 int16 sums
+	for s := range len(x) / 256 {
+		QuantizeQ8_KRow(x[s*256:(s+1)*256], sb[:])
+		d := math.Float32frombits(binary.LittleEndian.Uint32(sb[:]))
+		for k := range 8 {
+			blk := dst[(8*s+k)*actBlock : (8*s+k+1)*actBlock]
+			copy(blk[32*i:32*i+32], sb[4+32*k:4+32*k+32])
+			sum := int16(binary.LittleEndian.Uint16(sb[260+4*k:])) + int16(binary.LittleEndian.Uint16(sb[262+4*k:]))
+			binary.LittleEndian.PutUint32(blk[actScales+4*i:], math.Float32bits(d))
+			for h, o := range []int{actBiases, actHigh} {
+				bsum := int32(int16(binary.LittleEndian.Uint16(sb[260+4*k+2*h:])))
+				binary.LittleEndian.PutUint32(blk[o+4*i:], uint32(-offset*bsum))
+			}
+			binary.LittleEndian.PutUint32(blk[actMins+4*i:], math.Float32bits(-d*float32(sum)))
+		}
+	}
+}
+
+// packActs is the reference of tiled.quantize for Q8_0 activations: it
+// lays out rows (1 to groupActs) Q8_0 activation rows of nb blocks, the
+// first at a and the next ones astride bytes further, as one packed group
+// in dst (nb·actBlock bytes). Per block: the 32 quants of row i at 32i,
+// its f32 scale at actScales+4i and its bias −offset·Σa at actBiases+4i,
+// which takes back what the weights' offset adds. Rows past rows are zeros.
+func packActs(dst, a []byte, astride, rows, nb int, offset int32) {
+	for b := range nb {
+		blk := dst[b*actBlock : (b+1)*actBlock]
+		for i := range groupActs {
+			q := blk[32*i : 32*i+32]
+			var scale float32
+			var sum int32
+			if i < rows {
+				src := a[i*astride+b*q80Bytes : i*astride+(b+1)*q80Bytes]
+				scale = FP16ToFP32(binary.LittleEndian.Uint16(src))
+				copy(q, src[2:])
+				for _, v := range q {
+					sum += int32(int8(v))
+				}
+			} else {
+				clear(q)
+			}
+			binary.LittleEndian.PutUint32(blk[actScales+4*i:], math.Float32bits(scale))
+			binary.LittleEndian.PutUint32(blk[actBiases+4*i:], uint32(-offset*sum))
+			binary.LittleEndian.PutUint32(blk[actMins+4*i:], 0)
+		}
+	}
+}
+
+// BenchmarkTileKernel times the kernels of MatMul's packed path alone on
+// one packed chunk of 16 weight rows (chunkBlocks blocks, in L1) and one
+// packed group of 8 activation rows, in GOP/s (2 per multiply-add).
+func BenchmarkTileKernel(b *testing.B) {
+	const cols = chunkBlocks * 32
+	rng := rand.New(rand.NewPCG(2, 2))
+	for name, set := range tileKernels {
+		for typ, tk := range set {
+			w, rb := testMatrix(b, rng, typ, tileLanes, cols)
+			wp := make([]byte, chunkBlocks*weightBlock)
+			tk.pack(wp, w, rb, chunkBlocks, tileLanes)
+			packed := make([]byte, chunkBlocks*actBlock)
+			for i := range groupActs {
+				tk.quantize(packed, i, floatRow(rng, "normal", cols), tk.offset)
+			}
+			y := make([]float32, groupActs*tileLanes)
+			b.Run(fmt.Sprintf("%v/kernel=%s", typ, name), func(b *testing.B) {
+				for b.Loop() {
+					tk.kernel(wp, packed, chunkBlocks, y, tileLanes, tileLanes, groupActs, false)
+				}
+				b.ReportMetric(2*tileLanes*groupActs*cols*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
+			})
+		}
 	}
 }

@@ -2,6 +2,8 @@ package quant
 
 import (
 	"encoding/binary"
+	"math"
+	"sync/atomic"
 
 	"github.com/odbench/odbench/gguf"
 )
@@ -78,6 +80,16 @@ type matMulJob struct {
 	// actScales4 for each group of four rows: scalesPerRow per row.
 	scales       []float32
 	scalesPerRow int
+	// packed holds the packed path's state between calls.
+	packed *packedState
+}
+
+// packedState is the packed path's work descriptors and buffers.
+type packedState struct {
+	pack  packJob
+	tiles packedJob
+	acts  []byte   // packed activation groups
+	bufs  [][]byte // packed weight chunks, one per worker
 }
 
 func (j *matMulJob) do(lo, hi int) {
@@ -111,12 +123,19 @@ func (j *matMulJob) do(lo, hi int) {
 // rows of cols floats and y receives n rows of rows floats. The activation
 // rows are quantized once to VecDotType(t) in scratch (nil allocates one for
 // this call); cache-sized tiles of weight rows × activation rows are split
-// across the pool (nil runs on the calling goroutine). Shapes that do not fit
-// the buffers panic.
+// across the pool (nil runs on the calling goroutine). Where the active
+// kernel set has a packed path for t (avx512vnni: Q4_0, Q8_0, Q4_K, Q6_K)
+// and n is at least minPackedActs, the activations are quantized straight
+// into packed groups and the weights decoded once per chunk of 16 rows for
+// all n (matMulPacked). Shapes that do not fit the buffers panic.
 func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, y []float32, scratch *Scratch) {
 	sh := checkShape("MatMul", t, w, rows, cols, x, n, y)
 	if scratch == nil {
 		scratch = new(Scratch)
+	}
+	if k, ok := tileKernels[active.name][t]; ok && n >= minPackedActs {
+		matMulPacked(p, k, t, w, rows, cols, x, n, y, scratch, sh)
+		return
 	}
 	a := scratch.actBuf(n * sh.actBytes)
 	var scales []float32
@@ -134,7 +153,258 @@ func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, 
 		k: active.dot[t], k4: active.dot4[t], w: w, a: a,
 		rows: rows, cols: cols, n: n, rowBytes: sh.rowBytes, actBytes: sh.actBytes,
 		actTiles: actTiles, y: y, scales: scales, scalesPerRow: cols / q80Elems,
+		packed: j.packed,
 	}
 	p.parallel(actTiles*((rows+tileRows-1)/tileRows), 1, j)
-	*j = matMulJob{}
+	*j = matMulJob{packed: j.packed}
+}
+
+// The packed path of MatMul, for the weight types that the active kernel
+// set has a tiled entry for. The activation rows are quantized (to Q8_0 or
+// Q8_K, in blocks of 32) straight into packed groups of groupActs rows
+// (tiled.quantize); each worker packs chunks of chunkBlocks blocks of
+// tileLanes weight rows (tiled.pack) into its own buffer and multiplies
+// each chunk with every group (tiled.kernel), so one weight decode serves
+// all n activation rows and each activation quant is read once per 16
+// weight rows.
+const (
+	// minPackedActs is the fewest activation rows MatMul takes the packed
+	// path for: with fewer, packing the weights costs more than the
+	// four-row kernels do.
+	minPackedActs = 4
+	groupActs     = 8  // activation rows per packed group
+	tileLanes     = 16 // weight rows per packed chunk
+	chunkBlocks   = 64 // blocks per packed chunk: 44 KiB of packed weights
+	// maxItemTiles is the most chunks of tileLanes weight rows a worker
+	// packs at once.
+	maxItemTiles = 4
+	// weightBlock is the packed weight bytes per block of a chunk: the
+	// quants of 16 rows, their f32 scales at weightScales, their f32
+	// minimums (Q4_K) or int32 sub-block scales of the first 16 elements
+	// (Q6_K) at weightMins and those of the second 16 (Q6_K) at
+	// weightHigh.
+	weightBlock  = 704
+	weightScales = 512
+	weightMins   = 576
+	weightHigh   = 640
+	// actBlock is the packed activation bytes per block of a group: the
+	// 32 quants of row i at 32i, its f32 scale at actScales+4i, its int32
+	// bias, −k·Σa for the weights' offset k (for Q6_K over the first 16
+	// elements), at actBiases+4i, the f32 −scale·Σa that the weight
+	// minimums multiply at actMins+4i and the int32 bias of the second 16
+	// elements (Q6_K) at actHigh+4i.
+	actBlock  = 384
+	actScales = 256
+	actBiases = 288
+	actMins   = 320
+	actHigh   = 352
+)
+
+// tiled is a weight type's packed path. The layouts are those
+// kernels512x4_amd64.s describes.
+type tiled struct {
+	// pack decodes nb blocks of 32 elements (a whole number of the
+	// type's blocks) of rows (1 to tileLanes) weight rows, the first at w
+	// and the next ones rowBytes further, into dst (nb·weightBlock
+	// bytes): per block, the unsigned quants u of dword k of the rows in
+	// dword lanes [16k, 16k+16), then their f32 scales and minimums.
+	pack func(dst, w []byte, rowBytes, nb, rows int)
+	// kernel computes the dot products of a packed chunk wp of nb blocks
+	// with the packed group a, over the same blocks, and stores (adds,
+	// with add) activation row i's to y[i*ystride : i*ystride+lanes] for
+	// the first acts rows of the group.
+	kernel func(wp, a []byte, nb int, y []float32, ystride, lanes, acts int, add bool)
+	// quantize quantizes the activation row x (a whole number of the
+	// weight type's blocks) as quantizeActivations does to the type
+	// VecDotType gives into row i of the packed group dst, with the biases
+	// −offset·Σa (for Q8_K, one per 16 elements) and, for Q8_K, the
+	// minimums terms −d·Σa of each block of 32.
+	quantize func(dst []byte, i int, x []float32, offset int32)
+	// offset is k in the weight u-k that an unsigned quant u stands for.
+	offset int32
+}
+
+// tileKernels holds the packed paths by kernel set name and weight type;
+// the architecture files register theirs in init. MatMul looks the active
+// set up in it at each call, so the benchmarks that swap sets get each
+// set's own path.
+var tileKernels = map[string]map[gguf.Type]tiled{}
+
+// packJob quantizes the activation rows of groups [lo, hi) into packed.
+type packJob struct {
+	t      tiled
+	x      []float32
+	n      int
+	cols   int
+	packed []byte
+}
+
+func (j *packJob) do(lo, hi int) {
+	nb := j.cols / q80Elems
+	for g := lo; g < hi; g++ {
+		dst := j.packed[g*nb*actBlock : (g+1)*nb*actBlock]
+		for i := range groupActs {
+			if r := g*groupActs + i; r < j.n {
+				j.t.quantize(dst, i, j.x[r*j.cols:(r+1)*j.cols], j.t.offset)
+				continue
+			}
+			for b := range nb { // a row past n: zero quants, scales and biases
+				blk := dst[b*actBlock:]
+				clear(blk[32*i : 32*i+32])
+				clear(blk[actScales+4*i : actScales+4*i+4])
+				clear(blk[actBiases+4*i : actBiases+4*i+4])
+				clear(blk[actMins+4*i : actMins+4*i+4])
+				clear(blk[actHigh+4*i : actHigh+4*i+4])
+			}
+		}
+	}
+}
+
+// packQ4_KScales writes the f32 scales d·sc and minimums dmin·m of the nb
+// blocks of 32 (8 per super-block) of rows Q4_K weight rows, the first at
+// w and the next ones rowBytes further, to the packed weight blocks in
+// dst, and zeros for the lanes past rows.
+func packQ4_KScales(dst, w []byte, rowBytes, nb, rows int) {
+	for b := 0; b < nb; b += 8 {
+		for r := range tileLanes {
+			var d, dmin float32
+			var sc *[12]byte
+			if r < rows {
+				blk := w[r*rowBytes+b/8*144 : r*rowBytes+b/8*144+144]
+				d = FP16ToFP32(binary.LittleEndian.Uint16(blk))
+				dmin = FP16ToFP32(binary.LittleEndian.Uint16(blk[2:]))
+				sc = (*[12]byte)(blk[4:16])
+			}
+			for k := range 8 {
+				var ws, wm float32
+				if sc != nil {
+					s, m := scaleMinK4(k, sc[:])
+					ws, wm = d*float32(s), dmin*float32(m)
+				}
+				o := (b+k)*weightBlock + 4*r
+				binary.LittleEndian.PutUint32(dst[weightScales+o:], math.Float32bits(ws))
+				binary.LittleEndian.PutUint32(dst[weightMins+o:], math.Float32bits(wm))
+			}
+		}
+	}
+}
+
+// packQ6_KScales writes the f32 scales d and the int32 sub-block scales of
+// the nb blocks of 32 (8 per super-block) of rows Q6_K weight rows, the
+// first at w and the next ones rowBytes further, to the packed weight
+// blocks in dst, and zeros for the lanes past rows. Block 4h+q of a
+// super-block holds its elements 128h+32q to 128h+32q+31, whose sub-block
+// scales are scales[8h+2q] and scales[8h+2q+1].
+func packQ6_KScales(dst, w []byte, rowBytes, nb, rows int) {
+	for b := 0; b < nb; b += 8 {
+		for r := range tileLanes {
+			var d float32
+			var sc []byte
+			if r < rows {
+				blk := w[r*rowBytes+b/8*210 : r*rowBytes+b/8*210+210]
+				d = FP16ToFP32(binary.LittleEndian.Uint16(blk[208:]))
+				sc = blk[192:208]
+			}
+			for k := range 8 {
+				var lo, hi int32
+				if sc != nil {
+					lo, hi = int32(int8(sc[2*k])), int32(int8(sc[2*k+1]))
+				}
+				o := (b+k)*weightBlock + 4*r
+				binary.LittleEndian.PutUint32(dst[weightScales+o:], math.Float32bits(d))
+				binary.LittleEndian.PutUint32(dst[weightMins+o:], uint32(lo))
+				binary.LittleEndian.PutUint32(dst[weightHigh+o:], uint32(hi))
+			}
+		}
+	}
+}
+
+// packedJob computes Y = X·Wᵀ from packed groups. Its items are the
+// workers' buffers: each worker takes blocks of tiles·tileLanes weight rows
+// from next until none are left, packs a chunk of them at a time into its
+// buffer bufs[item] and multiplies it with every group, the first chunk
+// storing to y and the next ones adding. A group's chunk (24 KiB) stays in
+// L1 for the tiles of a block; the packed chunks of the block (up to 176
+// KiB) stay in L2 for all groups.
+type packedJob struct {
+	t        tiled
+	w        []byte
+	rows, n  int
+	nb       int
+	rowBytes int
+	wt       gguf.Type
+	tiles    int // blocks of tileLanes weight rows per item, up to maxItemTiles
+	packed   []byte
+	y        []float32
+	bufs     [][]byte
+	next     atomic.Int64
+}
+
+func (j *packedJob) do(lo, hi int) {
+	for s := lo; s < hi; s++ {
+		j.work(j.bufs[s])
+	}
+}
+
+func (j *packedJob) work(buf []byte) {
+	groups := (j.n + groupActs - 1) / groupActs
+	chunk := chunkBlocks * weightBlock
+	for {
+		r0 := int(j.next.Add(1)-1) * j.tiles * tileLanes
+		if r0 >= j.rows {
+			return
+		}
+		r1 := min(r0+j.tiles*tileLanes, j.rows)
+		for c0 := 0; c0 < j.nb; c0 += chunkBlocks {
+			cb := min(chunkBlocks, j.nb-c0)
+			woff := c0 * q80Elems / j.wt.BlockSize() * j.wt.BlockBytes()
+			for r := r0; r < r1; r += tileLanes {
+				k := (r - r0) / tileLanes
+				j.t.pack(buf[k*chunk:(k+1)*chunk], j.w[r*j.rowBytes+woff:], j.rowBytes, cb, min(tileLanes, r1-r))
+			}
+			for g := range groups {
+				a := j.packed[(g*j.nb+c0)*actBlock:]
+				acts := min(groupActs, j.n-g*groupActs)
+				for r := r0; r < r1; r += tileLanes {
+					k := (r - r0) / tileLanes
+					j.t.kernel(buf[k*chunk:(k+1)*chunk], a, cb, j.y[g*groupActs*j.rows+r:], j.rows, min(tileLanes, r1-r), acts, c0 > 0)
+				}
+			}
+		}
+	}
+}
+
+// matMulPacked is MatMul through the packed path tk.
+func matMulPacked(p *Pool, tk tiled, t gguf.Type, w []byte, rows, cols int, x []float32, n int, y []float32, scratch *Scratch, sh shape) {
+	nb := cols / q80Elems
+	groups := (n + groupActs - 1) / groupActs
+	if scratch.mm.packed == nil {
+		scratch.mm.packed = new(packedState)
+	}
+	j := scratch.mm.packed
+	if need := groups * nb * actBlock; cap(j.acts) < need {
+		j.acts = make([]byte, need)
+	}
+	packed := j.acts[:groups*nb*actBlock]
+	pj := &j.pack
+	*pj = packJob{t: tk, x: x, n: n, cols: cols, packed: packed}
+	p.parallel(groups, 1, pj)
+	*pj = packJob{}
+	if nb == 0 || n == 0 {
+		clear(y[:n*rows])
+		return
+	}
+
+	workers := p.Threads()
+	for len(j.bufs) < workers {
+		j.bufs = append(j.bufs, make([]byte, maxItemTiles*chunkBlocks*weightBlock))
+	}
+	pk := &j.tiles
+	pk.t, pk.w, pk.wt, pk.rows, pk.n, pk.nb, pk.rowBytes = tk, w, t, rows, n, nb, sh.rowBytes
+	// As many tiles per item as leave each worker 4 items or more.
+	pk.tiles = min(maxItemTiles, max(1, rows/(tileLanes*4*workers)))
+	pk.packed, pk.y, pk.bufs = packed, y, j.bufs
+	pk.next.Store(0)
+	p.parallel(workers, 1, pk)
+	pk.t, pk.w, pk.packed, pk.y, pk.bufs = tiled{}, nil, nil, nil, nil
 }

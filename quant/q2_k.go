@@ -105,25 +105,33 @@ func dotQ2_KQ8_K(w, a []byte, n int) float32 {
 // 32k+l), in which case q is the 3-bit value minus 4 (−4..3). a holds the
 // Q8_K quants.
 func sums2(qs, hm []byte, aq *[qkK]byte) (qa [qkK / 16]int32) {
-	const low2 = 0x0303030303030303
+	const (
+		low2    = 0x0303030303030303 // bits 0 and 1 of every byte
+		lowBits = 0x0101010101010101 // bit 0 of every byte
+	)
 	qs = qs[:qkK/4]
-	var off uint64
+	var (
+		off uint64
+		hb  [4]uint64 // the words of hm, reversed
+	)
 	if hm != nil {
 		hm, off = hm[:qkK/8], 4
+		hb = [4]uint64{rev(hm[0:]), rev(hm[8:]), rev(hm[16:]), rev(hm[24:])}
 	}
-	for h := 0; h < qkK; h += 128 {
-		for l := 0; l < 32; l += 16 {
-			r0, r1 := rev(qs[h/4+l:]), rev(qs[h/4+l+8:])
-			var h0, h1 uint64
-			if hm != nil {
-				h0, h1 = rev(hm[l:]), rev(hm[l+8:])
-			}
-			for j := range 4 { // 16 terms of at most 4·128 each per hsum
-				e, k := h+32*j+l, uint(h/32+j)
-				q0 := r0>>(2*j)&low2 | (h0>>k&(lanes*0x0101))<<2
-				q1 := r1>>(2*j)&low2 | (h1>>k&(lanes*0x0101))<<2
-				qa[e/16] = hsum(mulBytes(q0, le64(aq[e:]), off) + mulBytes(q1, le64(aq[e+8:]), off))
-			}
+	for h := range 2 {
+		for c := range 4 { // bytes 8c..8c+7 of the half's 32 bytes of qs
+			r, hw, as := rev(qs[32*h+8*c:]), hb[c]>>(4*h)<<2, (*[128]byte)(aq[128*h:])
+			// Elements 32j+8c..32j+8c+7 of the half: bits 2j, 2j+1 of r and bit j of hw>>2.
+			e := 8 * c
+			x0 := hsum(mulBytes(r&low2|hw&(lowBits<<2), le64(as[e:]), off))
+			x1 := hsum(mulBytes(r>>2&low2|hw>>1&(lowBits<<2), le64(as[e+32:]), off))
+			x2 := hsum(mulBytes(r>>4&low2|hw>>2&(lowBits<<2), le64(as[e+64:]), off))
+			x3 := hsum(mulBytes(r>>6&low2|hw>>3&(lowBits<<2), le64(as[e+96:]), off))
+			j := 8*h + c/2 // the run of element 8c of the half's first 32
+			qa[j] += x0
+			qa[j+2] += x1
+			qa[j+4] += x2
+			qa[j+6] += x3
 		}
 	}
 	return qa

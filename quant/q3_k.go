@@ -111,9 +111,12 @@ func dotQ3_KQ8_K(w, a []byte, n int) float32 {
 		b := (*[bytesQ3_K]byte)(w[i*bytesQ3_K:])
 		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
 		qa := sums2(b[32:96], b[:qkK/8], (*[qkK]byte)(ab[4:]))
+		sc := (*[12]byte)(b[96:108])
 		var isum int32
-		for j, v := range qa {
-			isum += (q3KScale(b[96:108], j) - 32) * v
+		for j := range 8 { // scales j and j+8 as q3KScale unpacks them
+			hi := sc[8+j%4] >> (2 * (j / 4))
+			isum += (int32(sc[j]&15|hi&3<<4) - 32) * qa[j]
+			isum += (int32(sc[j]>>4|hi>>4&3<<4) - 32) * qa[j+8]
 		}
 		sum += float32(loadF16(b[108:]) * q8KScale(ab[:]) * float32(isum))
 	}

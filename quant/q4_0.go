@@ -54,11 +54,12 @@ func dequantizeRowQ4_0(y []byte, x []float32) {
 // the product of the two block scales.
 func dotQ4_0Q8_0(w, a []byte, n int) float32 {
 	var sum float32
-	for i := range n / qk0 {
-		wb := (*[bytesQ4_0]byte)(w[i*bytesQ4_0:])
-		ab := (*[bytesQ8_0]byte)(a[i*bytesQ8_0:])
+	w, a = w[:n/qk0*bytesQ4_0], a[:n/qk0*bytesQ8_0]
+	for len(w) >= bytesQ4_0 && len(a) >= bytesQ8_0 {
+		wb, ab := (*[bytesQ4_0]byte)(w), (*[bytesQ8_0]byte)(a)
 		s, _ := dotNibbles16((*[16]byte)(wb[2:]), (*[qk0]byte)(ab[2:]), 8) // Σ(q-8)·a
 		sum += float32(float32(s) * loadF16(wb[:]) * loadF16(ab[:]))
+		w, a = w[bytesQ4_0:], a[bytesQ8_0:]
 	}
 	return sum
 }

@@ -62,13 +62,14 @@ func dequantizeRowQ4_1(y []byte, x []float32) {
 // block's s = d·Σq.
 func dotQ4_1Q8_1(w, a []byte, n int) float32 {
 	var sum float32
-	for i := range n / qk0 {
-		wb := (*[bytesQ4_1]byte)(w[i*bytesQ4_1:])
-		ab := (*[bytesQ8_1]byte)(a[i*bytesQ8_1:])
+	w, a = w[:n/qk0*bytesQ4_1], a[:n/qk0*bytesQ8_1]
+	for len(w) >= bytesQ4_1 && len(a) >= bytesQ8_1 {
+		wb, ab := (*[bytesQ4_1]byte)(w), (*[bytesQ8_1]byte)(a)
 		lo, hi := dotNibbles16((*[16]byte)(wb[4:]), (*[qk0]byte)(ab[4:]), 0)
 		s := lo + hi
 		dd := loadF16(wb[0:]) * loadF16(ab[0:])
 		sum += float32(dd*float32(s)) + float32(loadF16(wb[2:])*loadF16(ab[2:]))
+		w, a = w[bytesQ4_1:], a[bytesQ8_1:]
 	}
 	return sum
 }

@@ -182,17 +182,26 @@ func dequantizeRowQ5_K(y []byte, x []float32) {
 // dotK is the dot product of one Q4_K or Q5_K super-block (head b[0:16])
 // with one Q8_K block, as ggml_vec_dot_q4_K_q8_K computes it from the
 // integer sums qa[j] = Σ q·a of the eight 32-element sub-blocks: the mins
-// enter through the activation's bsums.
-func dotK(b []byte, qa *[qkK / 32]int32, ab []byte) float32 {
+// enter through the activation's bsums. It unpacks the scales as
+// scaleMinK4 does, with the sub-block index constant in each half.
+func dotK(b []byte, qa *[qkK / 32]int32, ab *[bytesQ8_K]byte) float32 {
+	sc := (*[12]byte)(b[4:16])
 	var isum, msum int32
-	for j := range qkK / 32 {
-		s, m := scaleMinK4(j, b[4:16])
-		isum += int32(s) * qa[j]
-		msum += int32(m) * (q8KBsum(ab, 2*j) + q8KBsum(ab, 2*j+1))
+	for j := range 4 {
+		isum += int32(sc[j]&63) * qa[j]
+		msum += int32(sc[j+4]&63) * q8KBsumPair(ab, j)
+		isum += int32(sc[j+8]&15|sc[j]>>6<<4) * qa[j+4]
+		msum += int32(sc[j+8]>>4|sc[j+4]>>6<<4) * q8KBsumPair(ab, j+4)
 	}
-	ad := q8KScale(ab)
+	ad := q8KScale(ab[:])
 	d, dmin := loadF16(b[0:])*ad, loadF16(b[2:])*ad
 	return float32(d*float32(isum)) - float32(dmin*float32(msum))
+}
+
+// q8KBsumPair returns bsums[2j] + bsums[2j+1] of a Q8_K block: the sum of
+// the activations of 32-element sub-block j.
+func q8KBsumPair(ab *[bytesQ8_K]byte, j int) int32 {
+	return q8KBsum(ab[:], 2*j) + q8KBsum(ab[:], 2*j+1)
 }
 
 // sumsQ4K returns Σ q·a for the eight sub-blocks of the Q4_K quants qs with
@@ -200,30 +209,44 @@ func dotK(b []byte, qa *[qkK / 32]int32, ab []byte) float32 {
 // the 32 bytes at 32·(j/2).
 func sumsQ4K(qs *[qkK / 2]byte, aq *[qkK]byte) (qa [qkK / 32]int32) {
 	for p := range qkK / 64 {
-		run, as := qs[32*p:], aq[64*p:]
-		r0, r1, r2, r3 := rev(run[0:]), rev(run[8:]), rev(run[16:]), rev(run[24:])
+		run, as := (*[32]byte)(qs[32*p:]), (*[64]byte)(aq[64*p:])
+		r := rev(run[0:])
+		l0 := mulLow(r, le64(as[0:]))
+		h0 := mulHigh(r, le64(as[32:]))
+		r = rev(run[8:])
+		l0 += mulLow(r, le64(as[8:]))
+		h0 += mulHigh(r, le64(as[40:]))
+		r = rev(run[16:])
+		l1 := mulLow(r, le64(as[16:]))
+		h1 := mulHigh(r, le64(as[48:]))
+		r = rev(run[24:])
+		l1 += mulLow(r, le64(as[24:]))
+		h1 += mulHigh(r, le64(as[56:]))
 		// 16 terms of at most 15·128 each per hsum.
-		qa[2*p] = hsum(mulBytes(r0&lowNibbles, le64(as[0:]), 0)+mulBytes(r1&lowNibbles, le64(as[8:]), 0)) +
-			hsum(mulBytes(r2&lowNibbles, le64(as[16:]), 0)+mulBytes(r3&lowNibbles, le64(as[24:]), 0))
-		qa[2*p+1] = hsum(mulBytes(r0>>4&lowNibbles, le64(as[32:]), 0)+mulBytes(r1>>4&lowNibbles, le64(as[40:]), 0)) +
-			hsum(mulBytes(r2>>4&lowNibbles, le64(as[48:]), 0)+mulBytes(r3>>4&lowNibbles, le64(as[56:]), 0))
+		qa[2*p], qa[2*p+1] = hsum(l0)+hsum(l1), hsum(h0)+hsum(h1)
 	}
 	return qa
 }
 
 // sumsQ5K returns Σ q·a for the eight sub-blocks of a Q5_K block: the
 // nibbles as in Q4_K, bit j of qh[l] the fifth bit of element l of
-// sub-block j.
+// sub-block j. Each word has its own hsum: eight terms of at most 31·128.
 func sumsQ5K(b *[bytesQ5_K]byte, aq *[qkK]byte) (qa [qkK / 32]int32) {
-	qh, qs := b[16:48], b[48:]
-	for j := range qkK / 32 {
-		run, as, sh := qs[32*(j/2):], aq[32*j:], 4*uint(j%2)
-		var s int32
-		for k := 0; k < 32; k += 8 { // 8 terms of at most 31·128 per word
-			q := rev(run[k:])>>sh&lowNibbles | (rev(qh[k:])>>uint(j)&(lanes*0x0101))<<4
-			s += hsum(mulBytes(q, le64(as[k:]), 0))
-		}
-		qa[j] = s
+	const lowBits = 0x0101010101010101 // bit 0 of every byte
+	qh, qs := (*[32]byte)(b[16:48]), (*[qkK / 2]byte)(b[48:])
+	h0, h1, h2, h3 := rev(qh[0:]), rev(qh[8:]), rev(qh[16:]), rev(qh[24:])
+	for p := range qkK / 64 {
+		run, as := (*[32]byte)(qs[32*p:]), (*[64]byte)(aq[64*p:])
+		r0, r1, r2, r3 := rev(run[0:]), rev(run[8:]), rev(run[16:]), rev(run[24:])
+		lo, hi := uint(2*p)&63, uint(2*p+1)&63 // the qh bits of sub-blocks 2p and 2p+1
+		qa[2*p] = hsum(mulBytes(r0&lowNibbles|h0>>lo&lowBits<<4, le64(as[0:]), 0)) +
+			hsum(mulBytes(r1&lowNibbles|h1>>lo&lowBits<<4, le64(as[8:]), 0)) +
+			hsum(mulBytes(r2&lowNibbles|h2>>lo&lowBits<<4, le64(as[16:]), 0)) +
+			hsum(mulBytes(r3&lowNibbles|h3>>lo&lowBits<<4, le64(as[24:]), 0))
+		qa[2*p+1] = hsum(mulBytes(r0>>4&lowNibbles|h0>>hi&lowBits<<4, le64(as[32:]), 0)) +
+			hsum(mulBytes(r1>>4&lowNibbles|h1>>hi&lowBits<<4, le64(as[40:]), 0)) +
+			hsum(mulBytes(r2>>4&lowNibbles|h2>>hi&lowBits<<4, le64(as[48:]), 0)) +
+			hsum(mulBytes(r3>>4&lowNibbles|h3>>hi&lowBits<<4, le64(as[56:]), 0))
 	}
 	return qa
 }
@@ -233,7 +256,7 @@ func dotQ4_KQ8_K(w, a []byte, n int) float32 {
 	var sum float32
 	for i := range n / qkK {
 		b := (*[bytesQ4_K]byte)(w[i*bytesQ4_K:])
-		ab := a[i*bytesQ8_K : (i+1)*bytesQ8_K]
+		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
 		qa := sumsQ4K((*[qkK / 2]byte)(b[16:]), (*[qkK]byte)(ab[4:]))
 		sum += dotK(b[:], &qa, ab)
 	}
@@ -245,7 +268,7 @@ func dotQ5_KQ8_K(w, a []byte, n int) float32 {
 	var sum float32
 	for i := range n / qkK {
 		b := (*[bytesQ5_K]byte)(w[i*bytesQ5_K:])
-		ab := a[i*bytesQ8_K : (i+1)*bytesQ8_K]
+		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
 		qa := sumsQ5K(b, (*[qkK]byte)(ab[4:]))
 		sum += dotK(b[:], &qa, ab)
 	}

@@ -112,11 +112,12 @@ func dequantizeRowQ5_1(y []byte, x []float32) {
 // dotQ5_0Q8_0 is ggml_vec_dot_q5_0_q8_0.
 func dotQ5_0Q8_0(w, a []byte, n int) float32 {
 	var sum float32
-	for i := range n / qk0 {
-		wb := (*[bytesQ5_0]byte)(w[i*bytesQ5_0:])
-		ab := (*[bytesQ8_0]byte)(a[i*bytesQ8_0:])
+	w, a = w[:n/qk0*bytesQ5_0], a[:n/qk0*bytesQ8_0]
+	for len(w) >= bytesQ5_0 && len(a) >= bytesQ8_0 {
+		wb, ab := (*[bytesQ5_0]byte)(w), (*[bytesQ8_0]byte)(a)
 		s := dotQ5((*[4]byte)(wb[2:]), (*[16]byte)(wb[6:]), (*[qk0]byte)(ab[2:]), 16)
 		sum += float32(loadF16(wb[:]) * loadF16(ab[:]) * float32(s))
+		w, a = w[bytesQ5_0:], a[bytesQ8_0:]
 	}
 	return sum
 }
@@ -124,12 +125,13 @@ func dotQ5_0Q8_0(w, a []byte, n int) float32 {
 // dotQ5_1Q8_1 is ggml_vec_dot_q5_1_q8_1.
 func dotQ5_1Q8_1(w, a []byte, n int) float32 {
 	var sum float32
-	for i := range n / qk0 {
-		wb := (*[bytesQ5_1]byte)(w[i*bytesQ5_1:])
-		ab := (*[bytesQ8_1]byte)(a[i*bytesQ8_1:])
+	w, a = w[:n/qk0*bytesQ5_1], a[:n/qk0*bytesQ8_1]
+	for len(w) >= bytesQ5_1 && len(a) >= bytesQ8_1 {
+		wb, ab := (*[bytesQ5_1]byte)(w), (*[bytesQ8_1]byte)(a)
 		s := dotQ5((*[4]byte)(wb[4:]), (*[16]byte)(wb[8:]), (*[qk0]byte)(ab[4:]), 0)
 		dd := loadF16(wb[0:]) * loadF16(ab[0:])
 		sum += float32(dd*float32(s)) + float32(loadF16(wb[2:])*loadF16(ab[2:]))
+		w, a = w[bytesQ5_1:], a[bytesQ8_1:]
 	}
 	return sum
 }
@@ -150,12 +152,9 @@ var bitBytes = func() (t [256]uint64) {
 // byte j, a the 32 int8 activations. off is 16 (Q5_0) or 0 (Q5_1): the
 // eight terms of a word stay within ±31·128.
 func dotQ5(qh *[4]byte, qs *[16]byte, a *[qk0]byte, off uint64) int32 {
-	h := binary.LittleEndian.Uint32(qh[:])
 	r0, r1 := rev(qs[0:]), rev(qs[8:])
-	var s int32
-	for k, q := range [4]uint64{r0 & lowNibbles, r1 & lowNibbles, r0 >> 4 & lowNibbles, r1 >> 4 & lowNibbles} {
-		q |= bitBytes[h>>(8*k)&0xff] << 4
-		s += hsum(mulBytes(q, le64(a[8*k:]), off))
-	}
-	return s
+	return hsum(mulBytes(r0&lowNibbles|bitBytes[qh[0]]<<4, le64(a[0:]), off)) +
+		hsum(mulBytes(r1&lowNibbles|bitBytes[qh[1]]<<4, le64(a[8:]), off)) +
+		hsum(mulBytes(r0>>4&lowNibbles|bitBytes[qh[2]]<<4, le64(a[16:]), off)) +
+		hsum(mulBytes(r1>>4&lowNibbles|bitBytes[qh[3]]<<4, le64(a[24:]), off))
 }

@@ -92,38 +92,38 @@ func dotQ6_KQ8_K(w, a []byte, n int) float32 {
 	for i := range n / qkK {
 		b := (*[bytesQ6_K]byte)(w[i*bytesQ6_K:])
 		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
-		qa := sumsQ6K(b, (*[qkK]byte)(ab[4:]))
-		var isum int32
-		for j, v := range qa {
-			isum += int32(int8(b[192+j])) * v
-		}
+		isum := scaledSumQ6K(b, (*[qkK]byte)(ab[4:]))
 		sum += float32(loadF16(b[208:]) * q8KScale(ab[:]) * float32(isum))
 	}
 	return sum
 }
 
-// sumsQ6K returns Σ (q−32)·a for the sixteen 16-element runs of a Q6_K block
-// with the Q8_K quants aq. Each 128-element half takes its low four bits
-// from 64 bytes of ql (elements l and l+64 share byte l, l+32 and l+96 byte
-// l+32) and its top two bits from 32 bytes of qh (bits 0-1, 2-3, 4-5, 6-7 of
-// byte l for elements l, l+32, l+64, l+96).
-func sumsQ6K(b *[bytesQ6_K]byte, aq *[qkK]byte) (qa [qkK / 16]int32) {
+// scaledSumQ6K returns Σ scales[j]·Σ (q−32)·a over the sixteen 16-element
+// runs j of a Q6_K block with the Q8_K quants aq. Each 128-element half
+// takes its low four bits from 64 bytes of ql (elements l and l+64 share
+// byte l, l+32 and l+96 byte l+32) and its top two bits from 32 bytes of qh
+// (bits 0-1, 2-3, 4-5, 6-7 of byte l for elements l, l+32, l+64, l+96):
+// eight bytes of each give one word of eight elements in each of the four
+// runs 8h+r, 8h+r+2, 8h+r+4 and 8h+r+6 (r = l/16). Each word has its own
+// hsum: eight terms within [−32·127, 32·128].
+func scaledSumQ6K(b *[bytesQ6_K]byte, aq *[qkK]byte) int32 {
 	const bits45 = 0x3030303030303030 // bits 4 and 5 of every byte
-	for h := 0; h < qkK; h += 128 {
-		ql, qh := b[h/2:h/2+64], b[128+h/4:128+h/4+32]
-		for l := 0; l < 32; l += 8 {
-			l0, l1, hb := rev(ql[l:]), rev(ql[l+32:]), rev(qh[l:])
-			q := [4]uint64{
-				l0&lowNibbles | hb<<4&bits45,
-				l1&lowNibbles | hb<<2&bits45,
-				l0>>4&lowNibbles | hb&bits45,
-				l1>>4&lowNibbles | hb>>2&bits45,
+	sc := (*[qkK / 16]byte)(b[192:])
+	var isum int32
+	for h := range 2 {
+		ql, qh, as := (*[64]byte)(b[64*h:]), (*[32]byte)(b[128+32*h:]), (*[128]byte)(aq[128*h:])
+		for r := range 2 {
+			var s0, s1, s2, s3 int32 // runs 8h+r, 8h+r+2, 8h+r+4, 8h+r+6
+			for l := 16 * r; l < 16*r+16; l += 8 {
+				l0, l1, hb := rev(ql[l:]), rev(ql[l+32:]), rev(qh[l:])
+				s0 += hsum(mulBytes(l0&lowNibbles|hb<<4&bits45, le64(as[l:]), 32))
+				s1 += hsum(mulBytes(l1&lowNibbles|hb<<2&bits45, le64(as[l+32:]), 32))
+				s2 += hsum(mulBytes(l0>>4&lowNibbles|hb&bits45, le64(as[l+64:]), 32))
+				s3 += hsum(mulBytes(l1>>4&lowNibbles|hb>>2&bits45, le64(as[l+96:]), 32))
 			}
-			for k, v := range q { // 8 terms within [−32·127, 32·128] per word
-				e := h + 32*k + l
-				qa[e/16] += hsum(mulBytes(v, le64(aq[e:]), 32))
-			}
+			j := 8*h + r
+			isum += int32(int8(sc[j]))*s0 + int32(int8(sc[j+2]))*s1 + int32(int8(sc[j+4]))*s2 + int32(int8(sc[j+6]))*s3
 		}
 	}
-	return qa
+	return isum
 }

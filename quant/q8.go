@@ -135,24 +135,24 @@ func dequantizeInt8(q []byte, d float32, x []float32) {
 // dotQ8_0Q8_0 is ggml_vec_dot_q8_0_q8_0.
 func dotQ8_0Q8_0(w, a []byte, n int) float32 {
 	var sum float32
-	for i := range n / qk0 {
-		wb := (*[bytesQ8_0]byte)(w[i*bytesQ8_0:])
-		ab := (*[bytesQ8_0]byte)(a[i*bytesQ8_0:])
+	w, a = w[:n/qk0*bytesQ8_0], a[:n/qk0*bytesQ8_0]
+	for len(w) >= bytesQ8_0 && len(a) >= bytesQ8_0 {
+		wb, ab := (*[bytesQ8_0]byte)(w), (*[bytesQ8_0]byte)(a)
 		s := dot32((*[qk0]byte)(wb[2:]), (*[qk0]byte)(ab[2:]))
 		sum += float32(float32(s) * (loadF16(wb[:]) * loadF16(ab[:])))
+		w, a = w[bytesQ8_0:], a[bytesQ8_0:]
 	}
 	return sum
 }
 
-// dot32 returns Σ int8(x[i])·int8(y[i]) over 32 bytes, with four
-// accumulators so that the loop keeps them in registers.
+// dot32 returns Σ int8(x[i])·int8(y[i]) over 32 bytes. Each weight byte
+// w = 16·h + l is split into its unsigned low nibble l and its signed high
+// nibble h (−8..7) by mulSigned: 32 terms within [−8·127, 8·128] per hsum
+// of the high halves, 16 terms within ±15·128 per hsum of the low ones.
 func dot32(x, y *[qk0]byte) int32 {
-	var s0, s1, s2, s3 int32
-	for i := 0; i < qk0; i += 4 {
-		s0 += int32(int8(x[i])) * int32(int8(y[i]))
-		s1 += int32(int8(x[i+1])) * int32(int8(y[i+1]))
-		s2 += int32(int8(x[i+2])) * int32(int8(y[i+2]))
-		s3 += int32(int8(x[i+3])) * int32(int8(y[i+3]))
-	}
-	return s0 + s1 + s2 + s3
+	l0, h0 := mulSigned(rev(x[0:]), le64(y[0:]))
+	l1, h1 := mulSigned(rev(x[8:]), le64(y[8:]))
+	l2, h2 := mulSigned(rev(x[16:]), le64(y[16:]))
+	l3, h3 := mulSigned(rev(x[24:]), le64(y[24:]))
+	return 16*hsum(h0+h1+h2+h3) + hsum(l0+l1) + hsum(l2+l3)
 }
