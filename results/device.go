@@ -114,7 +114,7 @@ type Thermal struct {
 // Calibration holds the measured ceilings of this device.
 type Calibration struct {
 	Skipped bool   `json:"skipped"`
-	Kernel  string `json:"kernel,omitempty"` // kernels that ran: avx2+fma, neon+dotprod, neon, generic
+	Kernel  string `json:"kernel,omitempty"` // kernels that ran: avx512+vnni, avx512, avx2+fma, neon+dotprod, neon, generic
 	Threads int    `json:"threads,omitempty"`
 	// BufferBytes is the size of the memory-bandwidth test buffer (read test; triad uses three thirds of it).
 	BufferBytes uint64 `json:"buffer_bytes,omitempty"`
@@ -137,6 +137,6 @@ type Calibration struct {
 	// plain read bandwidth.
 	MatVecQ4_0GBs1   float64 `json:"matvec_q4_0_gbs_1t,omitempty"`
 	MatVecQ4_0GBsAll float64 `json:"matvec_q4_0_gbs_all,omitempty"`
-	// MatVecKernel names the quant kernels of that figure: avx2, neon-dotprod, generic.
+	// MatVecKernel names the quant kernels of that figure: avx512vnni, avx2, neon-dotprod, generic.
 	MatVecKernel string `json:"matvec_kernel,omitempty"`
 }
