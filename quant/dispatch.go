@@ -21,16 +21,30 @@ type kernel func(w, a []byte, n int) float32
 // product faster than four matrix-vector ones.
 type kernel4 func(w, a []byte, astride, n int, scales, y []float32, ystride int)
 
+// preparedKernel is a dot product whose activation rows the drivers first
+// transform, once per call, into a layout of the kernel set's own: the
+// work the kernel would otherwise redo for every weight row.
+type preparedKernel struct {
+	bytes   func(n int) int          // bytes of one prepared n-element row
+	prepare func(a, p []byte, n int) // lays out the VecDotType row a in p
+	dot     kernel                   // takes a prepared activation row
+	dot4    kernel4                  // dot four times; complete fills it in
+}
+
 // kernelSet is the fast path of one CPU: a name and kernels per weight type.
-// A type missing from dot4 runs its dot kernel four times.
+// A type missing from dot4 runs its dot kernel four times. The dot and
+// dot4 kernels take the activation rows as quantized; the types in prep
+// have a prepared kernel, which the drivers use instead.
 type kernelSet struct {
 	name string
 	dot  map[gguf.Type]kernel
 	dot4 map[gguf.Type]kernel4
+	prep map[gguf.Type]preparedKernel
 }
 
-// generic is the pure-Go set: every type goes to VecDotGeneric.
-var generic = kernelSet{name: "generic"}
+// generic is the pure-Go set: every type goes to VecDotGeneric, and the
+// drivers run the prepared kernels of genericPrepared where it has one.
+var generic = kernelSet{name: "generic", prep: genericPrepared}
 
 // active is the set the drivers use: the best one archKernels offers for
 // this CPU, or generic when ODBENCH_GENERIC=1.
@@ -65,9 +79,15 @@ func kernelSets() []kernelSet {
 }
 
 // override returns a set named name with the kernels of s replaced by those
-// of dot and dot4 where they have one.
+// of dot and dot4 where they have one; a type given a dot kernel loses its
+// prepared kernel.
 func (s kernelSet) override(name string, dot map[gguf.Type]kernel, dot4 map[gguf.Type]kernel4) kernelSet {
-	o := kernelSet{name: name, dot: map[gguf.Type]kernel{}, dot4: map[gguf.Type]kernel4{}}
+	o := kernelSet{name: name, dot: map[gguf.Type]kernel{}, dot4: map[gguf.Type]kernel4{}, prep: map[gguf.Type]preparedKernel{}}
+	for t, pk := range s.prep {
+		if _, ok := dot[t]; !ok {
+			o.prep[t] = pk
+		}
+	}
 	for _, m := range []map[gguf.Type]kernel{s.dot, dot} {
 		for t, k := range m {
 			o.dot[t] = k
@@ -82,10 +102,15 @@ func (s kernelSet) override(name string, dot map[gguf.Type]kernel, dot4 map[gguf
 }
 
 // complete returns s with a kernel for every type that has a dot product:
-// the types without a fast kernel call VecDotGeneric. Building the closures
-// here, once, keeps the drivers free of allocations.
+// the types without a fast kernel call VecDotGeneric, and the prepared
+// kernels get their dot4. Building the closures here, once, keeps the
+// drivers free of allocations.
 func (s kernelSet) complete() kernelSet {
-	c := kernelSet{name: s.name, dot: map[gguf.Type]kernel{}, dot4: map[gguf.Type]kernel4{}}
+	c := kernelSet{name: s.name, dot: map[gguf.Type]kernel{}, dot4: map[gguf.Type]kernel4{}, prep: map[gguf.Type]preparedKernel{}}
+	for t, pk := range s.prep {
+		pk.dot4 = repeat4(pk.dot)
+		c.prep[t] = pk
+	}
 	for _, t := range gguf.Types() {
 		if VecDotType(t) == NoType {
 			continue
@@ -97,15 +122,40 @@ func (s kernelSet) complete() kernelSet {
 		c.dot[t] = k
 		k4, ok := s.dot4[t]
 		if !ok {
-			k4 = func(w, a []byte, astride, n int, _, y []float32, ystride int) {
-				for i := range 4 {
-					y[i*ystride] = k(w, a[i*astride:], n)
-				}
-			}
+			k4 = repeat4(k)
 		}
 		c.dot4[t] = k4
 	}
 	return c
+}
+
+// repeat4 returns the four-row kernel that runs k once for each row.
+func repeat4(k kernel) kernel4 {
+	return func(w, a []byte, astride, n int, _, y []float32, ystride int) {
+		for i := range 4 {
+			y[i*ystride] = k(w, a[i*astride:], n)
+		}
+	}
+}
+
+// kernels returns the kernels the drivers run for weight type t on n
+// activation rows of cols elements, quantized to VecDotType(t) in a at a
+// stride of actBytes, and the rows they take with their stride: for a type
+// with a prepared kernel, the rows laid out in scratch; otherwise a itself.
+func (s kernelSet) kernels(t gguf.Type, a []byte, n, actBytes, cols int, scratch *Scratch) (kernel, kernel4, []byte, int) {
+	pk, ok := s.prep[t]
+	if !ok {
+		return s.dot[t], s.dot4[t], a, actBytes
+	}
+	pb := pk.bytes(cols)
+	if cap(scratch.prep) < n*pb {
+		scratch.prep = make([]byte, n*pb)
+	}
+	p := scratch.prep[:n*pb]
+	for i := range n {
+		pk.prepare(a[i*actBytes:(i+1)*actBytes], p[i*pb:(i+1)*pb], cols)
+	}
+	return pk.dot, pk.dot4, p, pb
 }
 
 // KernelName names the kernels the drivers use on this CPU: "avx512vnni",

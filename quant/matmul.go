@@ -147,11 +147,12 @@ func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, 
 	p.parallel(n, 4, q)
 	*q = quantizeJob{}
 
+	k, k4, a, actBytes := active.kernels(t, a, n, sh.actBytes, cols, scratch)
 	j := &scratch.mm
 	actTiles := (n + tileActs - 1) / tileActs
 	*j = matMulJob{
-		k: active.dot[t], k4: active.dot4[t], w: w, a: a,
-		rows: rows, cols: cols, n: n, rowBytes: sh.rowBytes, actBytes: sh.actBytes,
+		k: k, k4: k4, w: w, a: a,
+		rows: rows, cols: cols, n: n, rowBytes: sh.rowBytes, actBytes: actBytes,
 		actTiles: actTiles, y: y, scales: scales, scalesPerRow: cols / q80Elems,
 		packed: j.packed,
 	}

@@ -12,6 +12,7 @@ import (
 // free. A Scratch serves one call at a time; the zero value is ready to use.
 type Scratch struct {
 	act    []byte    // quantized activation rows, n × RowBytes(VecDotType(t), cols)
+	prep   []byte    // activation rows in the active set's prepared layout, if any
 	scales []float32 // f32 scales of Q8_0 activation blocks (actScales4 layout)
 	mv     matVecJob
 	mm     matMulJob
@@ -109,8 +110,9 @@ func MatVec(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, y []flo
 	}
 	a := scratch.actBuf(sh.actBytes)
 	quantizeActivations("MatVec", sh.act, x[:cols], a)
+	k, _, a, _ := active.kernels(t, a, 1, sh.actBytes, cols, scratch)
 	j := &scratch.mv
-	*j = matVecJob{k: active.dot[t], w: w, a: a, rowBytes: sh.rowBytes, cols: cols, y: y}
+	*j = matVecJob{k: k, w: w, a: a, rowBytes: sh.rowBytes, cols: cols, y: y}
 	p.parallel(rows, matVecGrain(p, rows), j)
 	*j = matVecJob{}
 }

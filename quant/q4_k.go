@@ -180,22 +180,31 @@ func dequantizeRowQ5_K(y []byte, x []float32) {
 }
 
 // dotK is the dot product of one Q4_K or Q5_K super-block (head b[0:16])
-// with one Q8_K block, as ggml_vec_dot_q4_K_q8_K computes it from the
-// integer sums qa[j] = Σ q·a of the eight 32-element sub-blocks: the mins
-// enter through the activation's bsums. It unpacks the scales as
-// scaleMinK4 does, with the sub-block index constant in each half.
-func dotK(b []byte, qa *[qkK / 32]int32, ab *[bytesQ8_K]byte) float32 {
+// with one Q8_K block of scale ad, as ggml_vec_dot_q4_K_q8_K computes it
+// from the integer sums qa[j] = Σ q·a of the eight 32-element sub-blocks:
+// the mins enter through the activation sums as[j] = Σ a of the
+// sub-blocks. It unpacks the scales as scaleMinK4 does, with the sub-block
+// index constant in each half.
+func dotK(b []byte, qa, as *[qkK / 32]int32, ad float32) float32 {
 	sc := (*[12]byte)(b[4:16])
 	var isum, msum int32
 	for j := range 4 {
 		isum += int32(sc[j]&63) * qa[j]
-		msum += int32(sc[j+4]&63) * q8KBsumPair(ab, j)
+		msum += int32(sc[j+4]&63) * as[j]
 		isum += int32(sc[j+8]&15|sc[j]>>6<<4) * qa[j+4]
-		msum += int32(sc[j+8]>>4|sc[j+4]>>6<<4) * q8KBsumPair(ab, j+4)
+		msum += int32(sc[j+8]>>4|sc[j+4]>>6<<4) * as[j+4]
 	}
-	ad := q8KScale(ab[:])
 	d, dmin := loadF16(b[0:])*ad, loadF16(b[2:])*ad
 	return float32(d*float32(isum)) - float32(dmin*float32(msum))
+}
+
+// q8KSums returns the sums of the activations of the eight 32-element
+// sub-blocks of a Q8_K block.
+func q8KSums(ab *[bytesQ8_K]byte) (as [qkK / 32]int32) {
+	for j := range as {
+		as[j] = q8KBsumPair(ab, j)
+	}
+	return as
 }
 
 // q8KBsumPair returns bsums[2j] + bsums[2j+1] of a Q8_K block: the sum of
@@ -258,7 +267,8 @@ func dotQ4_KQ8_K(w, a []byte, n int) float32 {
 		b := (*[bytesQ4_K]byte)(w[i*bytesQ4_K:])
 		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
 		qa := sumsQ4K((*[qkK / 2]byte)(b[16:]), (*[qkK]byte)(ab[4:]))
-		sum += dotK(b[:], &qa, ab)
+		as := q8KSums(ab)
+		sum += dotK(b[:], &qa, &as, q8KScale(ab[:]))
 	}
 	return sum
 }
@@ -270,7 +280,8 @@ func dotQ5_KQ8_K(w, a []byte, n int) float32 {
 		b := (*[bytesQ5_K]byte)(w[i*bytesQ5_K:])
 		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
 		qa := sumsQ5K(b, (*[qkK]byte)(ab[4:]))
-		sum += dotK(b[:], &qa, ab)
+		as := q8KSums(ab)
+		sum += dotK(b[:], &qa, &as, q8KScale(ab[:]))
 	}
 	return sum
 }
