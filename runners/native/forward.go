@@ -38,7 +38,11 @@ type state struct {
 	scores     [][]float32 // [NHead/NHeadKV × nCtx]
 	attScratch []*quant.Scratch
 	vRow       [][]float32 // [HeadDim]
-	attnFn     func(worker, task int)
+	// F16-cache attention scratch (attnF16), one per worker.
+	qF16   [][]float32 // [NHead/NHeadKV × HeadDim] queries rounded to f16
+	vals   [][]float32 // [nCtx × HeadDim] values of the positions in view
+	column [][]float32 // [nCtx] one dimension of the values
+	attnFn func(worker, task int)
 
 	// Operands of the attention region in flight.
 	attLayer int
@@ -60,10 +64,17 @@ func newState(cfg *Config, w *weights, p *pool, mm *matMuler, kv *kvCache, nBatc
 	s.scores = make([][]float32, p.workers)
 	s.attScratch = make([]*quant.Scratch, p.workers)
 	s.vRow = make([][]float32, p.workers)
+	if kv.typ == gguf.TypeF16 {
+		s.qF16, s.vals, s.column = make([][]float32, p.workers), make([][]float32, p.workers), make([][]float32, p.workers)
+	}
 	for i := range p.workers {
 		s.scores[i] = f(c.NHead / c.NHeadKV * kv.nCtx)
 		s.attScratch[i] = new(quant.Scratch)
 		s.vRow[i] = f(c.HeadDim)
+		if s.qF16 != nil {
+			s.qF16[i] = f(c.NHead / c.NHeadKV * c.HeadDim)
+			s.vals[i], s.column[i] = f(kv.nCtx*c.HeadDim), f(kv.nCtx)
+		}
 	}
 	s.attnFn = s.attnTask
 	return s
@@ -227,19 +238,15 @@ func (s *state) attnTask(worker, task int) {
 	kv := s.kv
 	qs := s.q[(i*c.NHead+kvh*group)*H : (i*c.NHead+(kvh+1)*group)*H] // [group × H]
 	scores := s.scores[worker][:group*n]                             // [group × n]
+	out := s.att[(i*c.NHead+kvh*group)*H : (i*c.NHead+(kvh+1)*group)*H]
+	if kv.typ == gguf.TypeF16 {
+		s.attnF16(worker, kvh, lo, n, qs, scores, out)
+		return
+	}
 	quant.MatMul(nil, kv.typ, kv.keys(s.attLayer, kvh, lo, pos+1), n, H, qs, group, scores, s.attScratch[worker])
 	for g := range group {
 		softmaxScaled(scores[g*n:(g+1)*n], c.AttnScale)
 	}
-	if kv.typ == gguf.TypeF16 {
-		// llama.cpp multiplies the F16 values by the probabilities
-		// converted to F16; rounding them the same way keeps the
-		// engines' logits within float32 noise of each other.
-		for j, p := range scores {
-			scores[j] = quant.FP16ToFP32(quant.FP32ToFP16(p))
-		}
-	}
-	out := s.att[(i*c.NHead+kvh*group)*H : (i*c.NHead+(kvh+1)*group)*H]
 	clear(out)
 	vr := s.vRow[worker]
 	for j := range n {
@@ -256,6 +263,53 @@ func (s *state) attnTask(worker, task int) {
 	}
 }
 
+// attnF16 is attnTask over an F16 cache, computed as llama.cpp's CPU graph
+// without flash attention computes it (see attn.go): the queries rounded to
+// f16 and dotted with the keys, softmaxGGML, the probabilities rounded to
+// f16 and dotted with each dimension of the values. qs holds the group's
+// queries, scores receives [group × n] probabilities and out [group ×
+// HeadDim] outputs; the positions in view are lo .. lo+n-1.
+func (s *state) attnF16(worker, kvh, lo, n int, qs, scores, out []float32) {
+	c, kv := s.cfg, s.kv
+	H, group := c.HeadDim, c.NHead/c.NHeadKV
+	qf := s.qF16[worker]
+	for d, v := range qs {
+		qf[d] = quant.FP16ToFP32(quant.FP32ToFP16(v))
+	}
+	kr := s.vRow[worker]
+	for j := range n {
+		mustDequant(kv.typ, kv.keys(s.attLayer, kvh, lo+j, lo+j+1), kr)
+		for g := range group {
+			scores[g*n+j] = dotF16GGML(kr, qf[g*H:(g+1)*H], false)
+		}
+	}
+	vals, col := s.vals[worker][:n*H], s.column[worker][:n]
+	for j := range n {
+		mustDequant(kv.typ, kv.value(s.attLayer, kvh, lo+j), vals[j*H:(j+1)*H])
+	}
+	for g := range group {
+		p := scores[g*n : (g+1)*n]
+		softmaxGGML(p, c.AttnScale)
+		for j, v := range p {
+			p[j] = quant.FP16ToFP32(quant.FP32ToFP16(v))
+		}
+		for d := range H {
+			for j := range n {
+				col[j] = vals[j*H+d]
+			}
+			out[g*H+d] = dotF16GGML(p, col, true)
+		}
+	}
+}
+
+// mustDequant converts one cached row; the cache's widths were checked
+// when it was made, so an error is a bug.
+func mustDequant(t gguf.Type, src []byte, dst []float32) {
+	if err := dequantRow(t, src, dst); err != nil {
+		panic(fmt.Sprintf("native: attention: %v", err))
+	}
+}
+
 // bufferBytes is the memory of the forward pass's buffers.
 func (s *state) bufferBytes() uint64 {
 	n := 0
@@ -264,6 +318,9 @@ func (s *state) bufferBytes() uint64 {
 	}
 	for w := range s.scores {
 		n += 4*len(s.scores[w]) + 4*len(s.vRow[w])
+	}
+	for w := range s.qF16 {
+		n += 4 * (len(s.qF16[w]) + len(s.vals[w]) + len(s.column[w]))
 	}
 	return uint64(n)
 }

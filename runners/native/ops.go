@@ -3,13 +3,16 @@ package native
 import "math"
 
 // rmsNorm writes x / sqrt(mean(x²) + eps) * w to dst; dst may alias x.
-// Squares are rounded to float32 and summed in float64, as ggml does.
+// Squares are rounded to float32 and summed in float64, and the scale is
+// 1.0f/sqrtf(mean+eps) in float32 steps, as ggml does.
 func rmsNorm(dst, x, w []float32, eps float32) {
 	var ss float64
 	for _, v := range x {
 		ss += float64(v * v)
 	}
-	scale := float32(1 / math.Sqrt(float64(float32(ss/float64(len(x)))+eps)))
+	mean := float32(ss / float64(len(x)))
+	// The float64 square root of a float32, rounded to float32, is sqrtf's.
+	scale := 1 / float32(math.Sqrt(float64(mean+eps)))
 	w = w[:len(x)]
 	dst = dst[:len(x)]
 	for i, v := range x {
@@ -45,25 +48,27 @@ func ropeApply(x, cs []float32, neox bool) {
 	if neox {
 		lo, hi := x[:half], x[half:2*half]
 		for i := range half {
-			c, s := cs[2*i], cs[2*i+1]
-			x0, x1 := lo[i], hi[i]
-			lo[i] = x0*c - x1*s
-			hi[i] = x0*s + x1*c
+			lo[i], hi[i] = rotate(lo[i], hi[i], cs[2*i], cs[2*i+1])
 		}
 		return
 	}
 	x = x[:2*half]
 	for i := range half {
-		c, s := cs[2*i], cs[2*i+1]
-		x0, x1 := x[2*i], x[2*i+1]
-		x[2*i] = x0*c - x1*s
-		x[2*i+1] = x0*s + x1*c
+		x[2*i], x[2*i+1] = rotate(x[2*i], x[2*i+1], cs[2*i], cs[2*i+1])
 	}
 }
 
-// silu is x * sigmoid(x).
+// rotate returns (x0·c - x1·s, x0·s + x1·c) with the multiply-adds fused
+// the way the compiler fuses ggml's rotate_pairs on x86 with FMA: the
+// product with x0 is the fused one, the one with x1 is rounded first.
+func rotate(x0, x1, c, s float32) (float32, float32) {
+	return fma32(x0, c, -float32(x1*s)), fma32(x0, s, float32(x1*c))
+}
+
+// silu is x * sigmoid(x), computed as ggml's vectorised SiLU does: x / (1 +
+// exp(-x)) with ggml's exponential.
 func silu(x float32) float32 {
-	return x / (1 + float32(math.Exp(float64(-x))))
+	return x / (1 + expGGML(-x))
 }
 
 // geluTanh is the tanh approximation of GELU that Gemma uses.

@@ -1,0 +1,111 @@
+package native
+
+import "math"
+
+// The attention over an F16 cache follows llama.cpp's CPU graph without
+// flash attention step by step, with ggml's AVX-512 summation orders and
+// exponential, so that the two engines round alike: a probability that
+// rounds to the other neighbouring f16 value shifts the attention output
+// by about 1e-3, which flips int8 activation quants in the next products,
+// and from there the engines drift apart by the quantization noise.
+
+// ggmlLanes and ggmlAccs are the float32 lanes of one AVX-512 register and
+// the registers ggml_vec_dot_f16 accumulates in: element k of a step of
+// 64 goes to register (k/16)%4, lane k%16.
+const (
+	ggmlLanes = 16
+	ggmlAccs  = 4
+	ggmlStep  = ggmlLanes * ggmlAccs
+)
+
+// fma32 is a float32 fused multiply-add: the float64 product of two
+// float32 values is exact, so one rounding of the float64 sum and one to
+// float32 give the fused result except in cases rarer than 2⁻²⁸.
+func fma32(a, b, c float32) float32 {
+	return float32(math.FMA(float64(a), float64(b), float64(c)))
+}
+
+// reduce16 sums one register the way _mm512_reduce_add_ps does: halves,
+// then quarters, then the two pairs.
+func reduce16(v *[ggmlLanes]float32) float32 {
+	var t [8]float32
+	for i := range 8 {
+		t[i] = v[i] + v[i+8]
+	}
+	var u [4]float32
+	for i := range 4 {
+		u[i] = t[i] + t[i+4]
+	}
+	return (u[0] + u[2]) + (u[1] + u[3])
+}
+
+// dotF16GGML returns Σ a[k]·b[k] summed as ggml_vec_dot_f16 sums on
+// AVX-512 (a and b hold f16 values). When padded, a and b are the leading
+// part of longer rows whose tail is zero, so every element goes through
+// the vector lanes; otherwise the elements past the last whole step of 64
+// are added in float64 after the reduction, as ggml does.
+func dotF16GGML(a, b []float32, padded bool) float32 {
+	b = b[:len(a)]
+	n := len(a)
+	if !padded {
+		n &^= ggmlStep - 1
+	}
+	var acc [ggmlAccs][ggmlLanes]float32
+	for k := range n {
+		r := &acc[(k/ggmlLanes)%ggmlAccs][k%ggmlLanes]
+		*r = fma32(a[k], b[k], *r)
+	}
+	var x [ggmlLanes]float32
+	for l := range ggmlLanes {
+		x[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l])
+	}
+	s := float64(reduce16(&x))
+	for k := n; k < len(a); k++ {
+		s += float64(float32(a[k] * b[k]))
+	}
+	return float32(s)
+}
+
+// expGGML is ggml's AVX-512 ggml_v_expf for one lane: a rounding of
+// x·log2(e) to n, a two-part reduction b = x - n·ln2, a degree-5
+// polynomial and a scaling by 2ⁿ; 0 or +Inf beyond |n| > 192.
+func expGGML(x float32) float32 {
+	const r = 0x1.8p23
+	z := fma32(x, 0x1.715476p+0, r)
+	n := z - r
+	b := fma32(-n, 0x1.7f7d1cp-20, fma32(-n, 0x1.62e4p-1, x))
+	if abs := float32(math.Abs(float64(n))); abs > 192 {
+		if n <= 0 {
+			return 0
+		}
+		return float32(math.Inf(1))
+	}
+	u := b * b
+	j := fma32(fma32(fma32(0x1.0e4020p-7, b, 0x1.573e2ep-5), u, fma32(0x1.555e66p-3, b, 0x1.fffdb6p-2)), u,
+		fma32(0x1.ffffecp-1, b, 1))
+	return float32(math.Ldexp(float64(j), int(n)))
+}
+
+// softmaxGGML replaces x by softmax(scale·x) as ggml_compute_forward_soft_max
+// computes it on AVX-512: exponentials by expGGML, each run of 16 summed by
+// reduce16 and the runs summed in float64, then one multiplication by the
+// float32 reciprocal of the sum. x is the leading part of a row padded
+// with masked (zero-probability) entries.
+func softmaxGGML(x []float32, scale float32) {
+	m := float32(math.Inf(-1))
+	for i := range x {
+		x[i] *= scale
+		m = max(m, x[i])
+	}
+	var sum float64
+	for i := 0; i < len(x); i += ggmlLanes {
+		var v [ggmlLanes]float32
+		for l := range min(ggmlLanes, len(x)-i) {
+			e := expGGML(x[i+l] - m)
+			x[i+l] = e
+			v[l] = e
+		}
+		sum += float64(reduce16(&v))
+	}
+	scaleInto(x, float32(1/sum))
+}
