@@ -50,8 +50,20 @@ func dotF16GGML(a, b []float32, padded bool) float32 {
 	if !padded {
 		n &^= ggmlStep - 1
 	}
+	s := float64(ggmlDotLanes(a[:n], b[:n]))
+	for k := n; k < len(a); k++ {
+		s += float64(float32(a[k] * b[k]))
+	}
+	return float32(s)
+}
+
+// ggmlLanesGeneric returns Σ a[k]·b[k] over len(a) elements, summed in
+// ggml_vec_dot_f16's AVX-512 lanes and reduced as it reduces them. It is
+// the reference of the assembly versions, which give the same bits.
+func ggmlLanesGeneric(a, b []float32) float32 {
+	b = b[:len(a)]
 	var acc [ggmlAccs][ggmlLanes]float32
-	for k := range n {
+	for k := range a {
 		r := &acc[(k/ggmlLanes)%ggmlAccs][k%ggmlLanes]
 		*r = fma32(a[k], b[k], *r)
 	}
@@ -59,11 +71,7 @@ func dotF16GGML(a, b []float32, padded bool) float32 {
 	for l := range ggmlLanes {
 		x[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l])
 	}
-	s := float64(reduce16(&x))
-	for k := n; k < len(a); k++ {
-		s += float64(float32(a[k] * b[k]))
-	}
-	return float32(s)
+	return reduce16(&x)
 }
 
 // expGGML is ggml's AVX-512 ggml_v_expf for one lane: a rounding of
