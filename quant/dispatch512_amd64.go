@@ -6,5 +6,6 @@ import "github.com/odbench/odbench/gguf"
 func avx512Dot() map[gguf.Type]kernel {
 	return map[gguf.Type]kernel{
 		gguf.TypeQ4_0: asmKernel(gguf.TypeQ4_0, dotQ4_0AVX512),
+		gguf.TypeQ8_0: asmKernel(gguf.TypeQ8_0, dotQ8_0AVX512),
 	}
 }

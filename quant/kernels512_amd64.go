@@ -5,3 +5,6 @@ package quant
 
 //go:noescape
 func dotQ4_0AVX512(w, a *byte, nb int) float32
+
+//go:noescape
+func dotQ8_0AVX512(w, a *byte, nb int) float32

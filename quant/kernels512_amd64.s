@@ -4,7 +4,7 @@
 // Block layouts as in kernels_amd64.s:
 //   Q4_0 {d f16; qs[16]}         18 bytes, 32 elements: element j < 16 is
 //                                the low nibble of qs[j], j+16 the high one
-//   Q8_0 {d f16; qs[32] int8}    34 bytes, 32 elements
+//   Q8_0 {d f16; qs[32] int8}    34 bytes, 32 elements (weights too)
 // Two blocks fill one ZMM register. VPDPBUSD multiplies the unsigned
 // nibbles by the signed activations; a second VPDPBUSD of the constant 8
 // by the activations gives the offset 8·Σa that the −8 of Q4_0 removes.
@@ -40,14 +40,26 @@ GLOBL idx2<>(SB), RODATA|NOPTR, $64
 	VPXORD        Z5, Z5, Z5               \
 	VPDPBUSD      Z3, Z14, Z5              \
 	VPSUBD        Z5, Z4, Z4               \
-	MOVWLZX       wo(SI), AX               \
-	MOVWLZX       (wo+18)(SI), BX          \
+	SCALEPAIR(wo, wo+18, ao, acc)
+
+// SCALEPAIR adds the int32 lanes of Z4 (block 0 in lanes 0..7, block 1 in
+// 8..15), converted to float and multiplied by each block's dW·dA, to acc.
+// The f16 weight scales are at w0(SI) and w1(SI), the activation ones at
+// ao(DI) and ao+34(DI). Uses Z6, X8, X9, AX, BX, DX, R8 and Z13 (idx2).
+#define SCALEPAIR(w0, w1, ao, acc) \
+	MOVWLZX       w0(SI), AX               \
+	MOVWLZX       w1(SI), BX               \
 	SHLL          $16, BX                  \
 	ORL           BX, AX                   \
 	MOVWLZX       ao(DI), DX               \
 	MOVWLZX       (ao+34)(DI), R8          \
 	SHLL          $16, R8                  \
 	ORL           R8, DX                   \
+	SCALELANES(acc)
+
+// SCALELANES is the end of SCALEPAIR with the weight scales in AX and the
+// activation scales in DX (block 1's in the high halves).
+#define SCALELANES(acc) \
 	VMOVD         AX, X8                   \
 	VMOVD         DX, X9                   \
 	VCVTPH2PS     X8, X8                   \
@@ -56,6 +68,35 @@ GLOBL idx2<>(SB), RODATA|NOPTR, $64
 	VPERMPS       Z8, Z13, Z6              \
 	VCVTDQ2PS     Z4, Z4                   \
 	VFMADD231PS   Z6, Z4, acc
+
+// Q80PAIR adds to acc the dot products of the Q8_0 weight blocks at wo(SI)
+// and wo+34(SI) with the activation blocks at ao(DI) and ao+34(DI): the
+// signed weights become unsigned by adding 128 (XOR 0x80), and the second
+// VPDPBUSD takes the 128·Σa this adds back out. Needs Z12 (bytes 0x80).
+#define Q80PAIR(wo, ao, acc) \
+	VMOVDQU       (wo+2)(SI), Y1           \
+	VINSERTI64X4  $1, (wo+36)(SI), Z1, Z1  \
+	VPXORD        Z12, Z1, Z1              \
+	VMOVDQU       (ao+2)(DI), Y3           \
+	VINSERTI64X4  $1, (ao+36)(DI), Z3, Z3  \
+	VPXORD        Z4, Z4, Z4               \
+	VPDPBUSD      Z3, Z1, Z4               \
+	VPXORD        Z5, Z5, Z5               \
+	VPDPBUSD      Z3, Z12, Z5              \
+	VPSUBD        Z5, Z4, Z4               \
+	SCALEPAIR(wo, wo+34, ao, acc)
+
+// ROWSUM leaves in X0 the sum of the float lanes of Z0 and Z7.
+#define ROWSUM \
+	VADDPS        Z7, Z0, Z0 \
+	VEXTRACTF64X4 $1, Z0, Y1 \
+	VADDPS        Y1, Y0, Y0 \
+	VEXTRACTF128  $1, Y0, X1 \
+	VADDPS        X1, X0, X0 \
+	VMOVHLPS      X0, X0, X1 \
+	VADDPS        X1, X0, X0 \
+	VMOVSHDUP     X0, X1     \
+	VADDSS        X1, X0, X0
 
 // func dotQ4_0AVX512(w, a *byte, nb int) float32
 TEXT ·dotQ4_0AVX512(SB), NOSPLIT, $0-28
@@ -104,24 +145,56 @@ q40one:
 	VPSUBD       Z5, Z4, Z4
 	MOVWLZX      0(SI), AX
 	MOVWLZX      0(DI), DX
-	VMOVD        AX, X8
-	VMOVD        DX, X9
-	VCVTPH2PS    X8, X8
-	VCVTPH2PS    X9, X9
-	VMULPS       X9, X8, X8
-	VPERMPS      Z8, Z13, Z6
-	VCVTDQ2PS    Z4, Z4
-	VFMADD231PS  Z6, Z4, Z0
+	SCALELANES(Z0)
 q40done:
-	VADDPS        Z7, Z0, Z0
-	VEXTRACTF64X4 $1, Z0, Y1
-	VADDPS        Y1, Y0, Y0
-	VEXTRACTF128  $1, Y0, X1
-	VADDPS        X1, X0, X0
-	VMOVHLPS      X0, X0, X1
-	VADDPS        X1, X0, X0
-	VMOVSHDUP     X0, X1
-	VADDSS        X1, X0, X0
-	VMOVSS        X0, ret+24(FP)
+	ROWSUM
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func dotQ8_0AVX512(w, a *byte, nb int) float32
+TEXT ·dotQ8_0AVX512(SB), NOSPLIT, $0-28
+	MOVQ w+0(FP), SI
+	MOVQ a+8(FP), DI
+	MOVQ nb+16(FP), CX
+	MOVL $0x80, AX
+	VPBROADCASTB AX, Z12
+	VMOVDQU64 idx2<>(SB), Z13
+	VPXORD Z0, Z0, Z0
+	VPXORD Z7, Z7, Z7
+q80loop4:
+	CMPQ CX, $4
+	JLT  q80pair
+	Q80PAIR(0, 0, Z0)
+	Q80PAIR(68, 68, Z7)
+	ADDQ $136, SI
+	ADDQ $136, DI
+	SUBQ $4, CX
+	JMP  q80loop4
+q80pair:
+	CMPQ CX, $2
+	JLT  q80one
+	Q80PAIR(0, 0, Z0)
+	ADDQ $68, SI
+	ADDQ $68, DI
+	SUBQ $2, CX
+q80one:
+	TESTQ CX, CX
+	JZ    q80done
+	// One block: the second block's lanes and scale left zero.
+	VMOVDQU      2(SI), Y1
+	VPXORD       Z12, Z1, Z1
+	VMOVDQU      2(DI), Y3
+	VPXORD       Z4, Z4, Z4
+	VPDPBUSD     Z3, Z1, Z4
+	VPXORD       Z5, Z5, Z5
+	VPDPBUSD     Z3, Z12, Z5
+	VPSUBD       Z5, Z4, Z4
+	MOVWLZX      0(SI), AX
+	MOVWLZX      0(DI), DX
+	SCALELANES(Z0)
+q80done:
+	ROWSUM
+	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
