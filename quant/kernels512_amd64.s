@@ -30,17 +30,29 @@ GLOBL idx2<>(SB), RODATA|NOPTR, $64
 #define Q40PAIR(wo, ao, acc) \
 	VMOVDQU       (wo+2)(SI), X1           \
 	VINSERTI128   $1, (wo+20)(SI), Y1, Y1  \
-	VSHUFI64X2    $0x50, Z1, Z1, Z2        \
-	VPSRLW        $4, Z2, K1, Z2           \
-	VPANDQ        Z15, Z2, Z2              \
+	NIBBLES                                \
 	VMOVDQU       (ao+2)(DI), Y3           \
 	VINSERTI64X4  $1, (ao+36)(DI), Z3, Z3  \
+	OFFSETDOT(Z14)                         \
+	SCALEPAIR(wo, wo+18, ao, acc)
+
+// NIBBLES spreads the 16 quant bytes of each Q4_0 block in the 128-bit
+// lanes 0 and 1 of Z1 into the 32 element bytes of lanes 0-1 and 2-3 of
+// Z2: low nibbles first, then high ones. Needs K1 and Z15.
+#define NIBBLES \
+	VSHUFI64X2    $0x50, Z1, Z1, Z2        \
+	VPSRLW        $4, Z2, K1, Z2           \
+	VPANDQ        Z15, Z2, Z2
+
+// OFFSETDOT sets the int32 lanes of Z4 to Σ (u-k)·a over each group of four
+// bytes, for the unsigned weight bytes u in Z2, the signed activations in
+// Z3 and the weights' offset k, a byte broadcast in koff. Uses Z5.
+#define OFFSETDOT(koff) \
 	VPXORD        Z4, Z4, Z4               \
 	VPDPBUSD      Z3, Z2, Z4               \
 	VPXORD        Z5, Z5, Z5               \
-	VPDPBUSD      Z3, Z14, Z5              \
-	VPSUBD        Z5, Z4, Z4               \
-	SCALEPAIR(wo, wo+18, ao, acc)
+	VPDPBUSD      Z3, koff, Z5             \
+	VPSUBD        Z5, Z4, Z4
 
 // SCALEPAIR adds the int32 lanes of Z4 (block 0 in lanes 0..7, block 1 in
 // 8..15), converted to float and multiplied by each block's dW·dA, to acc.
@@ -74,16 +86,12 @@ GLOBL idx2<>(SB), RODATA|NOPTR, $64
 // signed weights become unsigned by adding 128 (XOR 0x80), and the second
 // VPDPBUSD takes the 128·Σa this adds back out. Needs Z12 (bytes 0x80).
 #define Q80PAIR(wo, ao, acc) \
-	VMOVDQU       (wo+2)(SI), Y1           \
-	VINSERTI64X4  $1, (wo+36)(SI), Z1, Z1  \
-	VPXORD        Z12, Z1, Z1              \
+	VMOVDQU       (wo+2)(SI), Y2           \
+	VINSERTI64X4  $1, (wo+36)(SI), Z2, Z2  \
+	VPXORD        Z12, Z2, Z2              \
 	VMOVDQU       (ao+2)(DI), Y3           \
 	VINSERTI64X4  $1, (ao+36)(DI), Z3, Z3  \
-	VPXORD        Z4, Z4, Z4               \
-	VPDPBUSD      Z3, Z1, Z4               \
-	VPXORD        Z5, Z5, Z5               \
-	VPDPBUSD      Z3, Z12, Z5              \
-	VPSUBD        Z5, Z4, Z4               \
+	OFFSETDOT(Z12)                         \
 	SCALEPAIR(wo, wo+34, ao, acc)
 
 // ROWSUM leaves in X0 the sum of the float lanes of Z0 and Z7.
@@ -134,15 +142,9 @@ q40one:
 	// One block: the same steps with the second block's bytes and scale
 	// left zero, and nothing read past the row.
 	VMOVDQU      2(SI), X1
-	VSHUFI64X2   $0x50, Z1, Z1, Z2
-	VPSRLW       $4, Z2, K1, Z2
-	VPANDQ       Z15, Z2, Z2
+	NIBBLES
 	VMOVDQU      2(DI), Y3
-	VPXORD       Z4, Z4, Z4
-	VPDPBUSD     Z3, Z2, Z4
-	VPXORD       Z5, Z5, Z5
-	VPDPBUSD     Z3, Z14, Z5
-	VPSUBD       Z5, Z4, Z4
+	OFFSETDOT(Z14)
 	MOVWLZX      0(SI), AX
 	MOVWLZX      0(DI), DX
 	SCALELANES(Z0)
@@ -182,14 +184,10 @@ q80one:
 	TESTQ CX, CX
 	JZ    q80done
 	// One block: the second block's lanes and scale left zero.
-	VMOVDQU      2(SI), Y1
-	VPXORD       Z12, Z1, Z1
+	VMOVDQU      2(SI), Y2
+	VPXORD       Z12, Z2, Z2
 	VMOVDQU      2(DI), Y3
-	VPXORD       Z4, Z4, Z4
-	VPDPBUSD     Z3, Z1, Z4
-	VPXORD       Z5, Z5, Z5
-	VPDPBUSD     Z3, Z12, Z5
-	VPSUBD       Z5, Z4, Z4
+	OFFSETDOT(Z12)
 	MOVWLZX      0(SI), AX
 	MOVWLZX      0(DI), DX
 	SCALELANES(Z0)
