@@ -40,8 +40,7 @@ type state struct {
 	vRow       [][]float32 // [HeadDim]
 	// F16-cache attention scratch (attnF16), one per worker.
 	qF16   [][]float32 // [NHead/NHeadKV × HeadDim] queries rounded to f16
-	vals   [][]float32 // [nCtx × HeadDim] values of the positions in view
-	column [][]float32 // [nCtx] one dimension of the values
+	vals   [][]float32 // [HeadDim × nCtx] values of the positions in view, transposed
 	attnFn func(worker, task int)
 
 	// Operands of the attention region in flight.
@@ -65,7 +64,7 @@ func newState(cfg *Config, w *weights, p *pool, mm *matMuler, kv *kvCache, nBatc
 	s.attScratch = make([]*quant.Scratch, p.workers)
 	s.vRow = make([][]float32, p.workers)
 	if kv.typ == gguf.TypeF16 {
-		s.qF16, s.vals, s.column = make([][]float32, p.workers), make([][]float32, p.workers), make([][]float32, p.workers)
+		s.qF16, s.vals = make([][]float32, p.workers), make([][]float32, p.workers)
 	}
 	for i := range p.workers {
 		s.scores[i] = f(c.NHead / c.NHeadKV * kv.nCtx)
@@ -73,7 +72,7 @@ func newState(cfg *Config, w *weights, p *pool, mm *matMuler, kv *kvCache, nBatc
 		s.vRow[i] = f(c.HeadDim)
 		if s.qF16 != nil {
 			s.qF16[i] = f(c.NHead / c.NHeadKV * c.HeadDim)
-			s.vals[i], s.column[i] = f(kv.nCtx*c.HeadDim), f(kv.nCtx)
+			s.vals[i] = f(kv.nCtx * c.HeadDim)
 		}
 	}
 	s.attnFn = s.attnTask
@@ -283,9 +282,14 @@ func (s *state) attnF16(worker, kvh, lo, n int, qs, scores, out []float32) {
 			scores[g*n+j] = dotF16GGML(kr, qf[g*H:(g+1)*H], false)
 		}
 	}
-	vals, col := s.vals[worker][:n*H], s.column[worker][:n]
+	// The values, transposed once for all query heads of the group: row d
+	// holds dimension d of every position in view.
+	vals := s.vals[worker][:n*H]
 	for j := range n {
-		mustDequant(kv.typ, kv.value(s.attLayer, kvh, lo+j), vals[j*H:(j+1)*H])
+		mustDequant(kv.typ, kv.value(s.attLayer, kvh, lo+j), kr)
+		for d, v := range kr {
+			vals[d*n+j] = v
+		}
 	}
 	for g := range group {
 		p := scores[g*n : (g+1)*n]
@@ -294,10 +298,7 @@ func (s *state) attnF16(worker, kvh, lo, n int, qs, scores, out []float32) {
 			p[j] = quant.FP16ToFP32(quant.FP32ToFP16(v))
 		}
 		for d := range H {
-			for j := range n {
-				col[j] = vals[j*H+d]
-			}
-			out[g*H+d] = dotF16GGML(p, col, true)
+			out[g*H+d] = dotF16GGML(p, vals[d*n:(d+1)*n], true)
 		}
 	}
 }
@@ -320,7 +321,7 @@ func (s *state) bufferBytes() uint64 {
 		n += 4*len(s.scores[w]) + 4*len(s.vRow[w])
 	}
 	for w := range s.qF16 {
-		n += 4 * (len(s.qF16[w]) + len(s.vals[w]) + len(s.column[w]))
+		n += 4 * (len(s.qF16[w]) + len(s.vals[w]))
 	}
 	return uint64(n)
 }
