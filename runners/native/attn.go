@@ -82,7 +82,7 @@ func expGGML(x float32) float32 {
 	z := fma32(x, 0x1.715476p+0, r)
 	n := z - r
 	b := fma32(-n, 0x1.7f7d1cp-20, fma32(-n, 0x1.62e4p-1, x))
-	if abs := float32(math.Abs(float64(n))); abs > 192 {
+	if n > 192 || n < -192 {
 		if n <= 0 {
 			return 0
 		}
@@ -91,7 +91,18 @@ func expGGML(x float32) float32 {
 	u := b * b
 	j := fma32(fma32(fma32(0x1.0e4020p-7, b, 0x1.573e2ep-5), u, fma32(0x1.555e66p-3, b, 0x1.fffdb6p-2)), u,
 		fma32(0x1.ffffecp-1, b, 1))
-	return float32(math.Ldexp(float64(j), int(n)))
+	return scale2(j, int(n))
+}
+
+// scale2 returns x·2ⁿ rounded once to float32, as _mm512_scalef_ps does
+// for |n| ≤ 192: a multiplication by the power of two when that is a
+// normal float32, which is exact unless the product is subnormal and then
+// rounds once.
+func scale2(x float32, n int) float32 {
+	if n >= -126 && n <= 127 {
+		return x * math.Float32frombits(uint32(n+127)<<23)
+	}
+	return float32(math.Ldexp(float64(x), n))
 }
 
 // softmaxGGML replaces x by softmax(scale·x) as ggml_compute_forward_soft_max

@@ -30,3 +30,18 @@ func TestGGMLDotLanesMatchGeneric(t *testing.T) {
 		}
 	}
 }
+
+// TestScale2MatchesLdexp checks the power-of-two scaling of expGGML against
+// one rounding of the exact float64 product, including results that are
+// subnormal, for every exponent expGGML can reach.
+func TestScale2MatchesLdexp(t *testing.T) {
+	xs := []float32{0.70710677, 0.75, 0.9999999, 1, 1.0000001, 1.2345678, 1.4142135, 1.9999999}
+	for n := -192; n <= 192; n++ {
+		for _, x := range xs {
+			want := float32(math.Ldexp(float64(x), n))
+			if got := scale2(x, n); math.Float32bits(got) != math.Float32bits(want) {
+				t.Fatalf("scale2(%g, %d) = %g (%#x), want %g (%#x)", x, n, got, math.Float32bits(got), want, math.Float32bits(want))
+			}
+		}
+	}
+}

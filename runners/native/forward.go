@@ -43,6 +43,17 @@ type state struct {
 	vals   [][]float32 // [HeadDim × nCtx] values of the positions in view, transposed
 	attnFn func(worker, task int)
 
+	// The keys and transposed values of the layer in flight as float32,
+	// per key/value head, made once per layer by prepKV for a batch of
+	// tokens, whose attention tasks would otherwise each convert the same
+	// cached rows again. Allocated at the first batch when they fit
+	// kvSharedMax; nil otherwise.
+	kShared  [][]float32 // [NHeadKV][nCtx × HeadDim]
+	vShared  [][]float32 // [NHeadKV][HeadDim × nCtx]
+	kvLayer  int         // layer whose keys and values they hold; -1 when none
+	kvEnd    int         // positions they hold: 0 .. kvEnd-1
+	kvPrepFn func(worker, task int)
+
 	// Operands of the attention region in flight.
 	attLayer int
 	attPos0  int
@@ -76,7 +87,54 @@ func newState(cfg *Config, w *weights, p *pool, mm *matMuler, kv *kvCache, nBatc
 		}
 	}
 	s.attnFn = s.attnTask
+	s.kvPrepFn = s.prepKVTask
+	s.kvLayer = -1
 	return s
+}
+
+// kvSharedMax bounds the memory of the shared float32 keys and values.
+const kvSharedMax = 64 << 20
+
+// prepKV converts the cached keys and values of layer il at positions
+// 0 .. end-1 to float32 for the attention tasks of a batch, when the
+// shared buffers fit kvSharedMax, and otherwise leaves the tasks to
+// convert their own.
+func (s *state) prepKV(il, end int) {
+	c := s.cfg
+	if s.kv.typ != gguf.TypeF16 {
+		return
+	}
+	if s.kShared == nil {
+		if 2*4*s.kv.nCtx*c.KVDim() > kvSharedMax {
+			return
+		}
+		s.kShared, s.vShared = make([][]float32, c.NHeadKV), make([][]float32, c.NHeadKV)
+		for h := range c.NHeadKV {
+			s.kShared[h] = make([]float32, s.kv.nCtx*c.HeadDim)
+			s.vShared[h] = make([]float32, s.kv.nCtx*c.HeadDim)
+		}
+	}
+	s.kvLayer, s.kvEnd = il, end
+	s.pool.run(c.NHeadKV, s.kvPrepFn)
+}
+
+// prepKVTask converts the keys and values of key/value head kvh for prepKV.
+func (s *state) prepKVTask(worker, kvh int) {
+	H, end, stride := s.cfg.HeadDim, s.kvEnd, s.kv.nCtx
+	mustDequant(s.kv.typ, s.kv.keys(s.kvLayer, kvh, 0, end), s.kShared[kvh][:end*H])
+	transposeValues(s.kv, s.kvLayer, kvh, 0, end, s.vRow[worker], s.vShared[kvh], stride)
+}
+
+// transposeValues writes the cached values of head kvh in layer il at
+// positions lo .. lo+n-1 into vals, dimension d of position lo+j at
+// d·stride + j; row is a HeadDim scratch row.
+func transposeValues(kv *kvCache, il, kvh, lo, n int, row, vals []float32, stride int) {
+	for j := range n {
+		mustDequant(kv.typ, kv.value(il, kvh, lo+j), row)
+		for d, v := range row {
+			vals[d*stride+j] = v
+		}
+	}
 }
 
 // embed writes the embedding rows of tokens into x.
@@ -178,6 +236,10 @@ func (s *state) block(il, n int) {
 	if c.slidingLayer(il) {
 		s.attSWA = c.SWA
 	}
+	s.kvLayer = -1
+	if n > 1 {
+		s.prepKV(il, s.pos+n)
+	}
 	s.pool.run(n*c.NHeadKV, s.attnFn)
 
 	out := s.out[:n*E]
@@ -275,20 +337,26 @@ func (s *state) attnF16(worker, kvh, lo, n int, qs, scores, out []float32) {
 	for d, v := range qs {
 		qf[d] = quant.FP16ToFP32(quant.FP32ToFP16(v))
 	}
+	// The keys and the values transposed once for all query heads of the
+	// group (dimension d of position lo+j at d·stride + j): shared when
+	// prepKV made them for this layer, else converted here.
+	var keys, vals []float32
+	stride := n
 	kr := s.vRow[worker]
+	if s.kvLayer == s.attLayer {
+		keys, vals, stride = s.kShared[kvh][lo*H:(lo+n)*H], s.vShared[kvh][lo:], kv.nCtx
+	} else {
+		vals = s.vals[worker][:n*H]
+		transposeValues(kv, s.attLayer, kvh, lo, n, kr, vals, n)
+	}
 	for j := range n {
-		mustDequant(kv.typ, kv.keys(s.attLayer, kvh, lo+j, lo+j+1), kr)
+		if keys != nil {
+			kr = keys[j*H : (j+1)*H]
+		} else {
+			mustDequant(kv.typ, kv.keys(s.attLayer, kvh, lo+j, lo+j+1), kr)
+		}
 		for g := range group {
 			scores[g*n+j] = dotF16GGML(kr, qf[g*H:(g+1)*H], false)
-		}
-	}
-	// The values, transposed once for all query heads of the group: row d
-	// holds dimension d of every position in view.
-	vals := s.vals[worker][:n*H]
-	for j := range n {
-		mustDequant(kv.typ, kv.value(s.attLayer, kvh, lo+j), kr)
-		for d, v := range kr {
-			vals[d*n+j] = v
 		}
 	}
 	for g := range group {
@@ -298,7 +366,7 @@ func (s *state) attnF16(worker, kvh, lo, n int, qs, scores, out []float32) {
 			p[j] = quant.FP16ToFP32(quant.FP32ToFP16(v))
 		}
 		for d := range H {
-			out[g*H+d] = dotF16GGML(p, vals[d*n:(d+1)*n], true)
+			out[g*H+d] = dotF16GGML(p, vals[d*stride:d*stride+n], true)
 		}
 	}
 }
@@ -322,6 +390,9 @@ func (s *state) bufferBytes() uint64 {
 	}
 	for w := range s.qF16 {
 		n += 4 * (len(s.qF16[w]) + len(s.vals[w]))
+	}
+	for h := range s.kShared {
+		n += 4 * (len(s.kShared[h]) + len(s.vShared[h]))
 	}
 	return uint64(n)
 }
