@@ -108,11 +108,47 @@ func MatVec(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, y []flo
 	if scratch == nil {
 		scratch = new(Scratch)
 	}
-	a := scratch.actBuf(sh.actBytes)
-	quantizeActivations("MatVec", sh.act, x[:cols], a)
-	k, _, a, _ := active.kernels(t, a, 1, sh.actBytes, cols, scratch)
+	v := scratch.vec(sh, t, x[:cols])
 	j := &scratch.mv
-	*j = matVecJob{k: k, w: w, a: a, rowBytes: sh.rowBytes, cols: cols, y: y}
+	*j = matVecJob{k: v.k, w: w, a: v.a, rowBytes: sh.rowBytes, cols: cols, y: y}
 	p.parallel(rows, matVecGrain(p, rows), j)
 	*j = matVecJob{}
+}
+
+// Vec is an activation row quantized once for products with the rows of
+// weights of one type (MatVecRows), so that callers that split a product
+// into row ranges themselves quantize it once. It holds buffers of the
+// Scratch that made it and is valid until that Scratch is used again.
+type Vec struct {
+	t        gguf.Type
+	cols     int
+	rowBytes int // bytes of one weight row
+	k        kernel
+	a        []byte
+}
+
+// Vec quantizes x, one activation row of len(x) floats, for weights of type
+// t. Shapes that do not fit the type panic, as in MatVec.
+func (s *Scratch) Vec(t gguf.Type, x []float32) Vec {
+	sh := checkShape("Vec", t, nil, 0, len(x), x, 1, nil)
+	return s.vec(sh, t, x)
+}
+
+// vec quantizes the checked activation row x into s.
+func (s *Scratch) vec(sh shape, t gguf.Type, x []float32) Vec {
+	a := s.actBuf(sh.actBytes)
+	quantizeActivations("MatVec", sh.act, x, a)
+	k, _, a, _ := active.kernels(t, a, 1, sh.actBytes, len(x), s)
+	return Vec{t: t, cols: len(x), rowBytes: sh.rowBytes, k: k, a: a}
+}
+
+// MatVecRows computes y[r] = W[r,:]·v for r < rows on the calling
+// goroutine, where w holds rows weight rows of v's type and width, as in
+// MatVec. Shapes that do not fit panic.
+func MatVecRows(w []byte, rows int, v Vec, y []float32) {
+	if rows < 0 || len(w) < rows*v.rowBytes || len(y) < rows {
+		panic(fmt.Sprintf("quant: MatVecRows %v: %d rows of %d bytes: have %d weight bytes and %d outputs", v.t, rows, v.rowBytes, len(w), len(y)))
+	}
+	j := matVecJob{k: v.k, w: w, a: v.a, rowBytes: v.rowBytes, cols: v.cols, y: y}
+	j.do(0, rows)
 }

@@ -26,27 +26,40 @@ func rowBytes(t gguf.Type, n int) int {
 
 // matMuler multiplies weight matrices with activations. A batch of
 // activation rows (prefill) goes to quant.MatMul on the quant package's
-// pool. A single row (decode) is split into contiguous row ranges that the
-// engine's pool hands out, each worker calling quant.MatVec on its range
-// with its own scratch: the products queued with add before one flush run
-// as one parallel region, and each worker streams long contiguous runs of
-// the weights. Scratches and the task function are made once, so the
-// steady state allocates nothing.
+// pool. A single row (decode) is quantized once per weight type at the
+// flush and the matrix split into contiguous row ranges that the engine's
+// pool hands out, each worker calling quant.MatVecRows on its range: the
+// products queued with add before one flush run as one parallel region,
+// and each worker streams long contiguous runs of the weights. Scratches
+// and the task function are made once, so the steady state allocates
+// nothing.
 type matMuler struct {
-	qpool   *quant.Pool     // prefill
-	pool    *pool           // decode
-	split   int             // row ranges per matrix in decode
-	scratch quant.Scratch   // prefill
-	worker  []quant.Scratch // decode, one per worker of pool
-	parts   []mvPart        // decode products queued by add
+	qpool   *quant.Pool   // prefill
+	pool    *pool         // decode
+	split   int           // row ranges per matrix in decode
+	scratch quant.Scratch // prefill
+	parts   []mvPart      // decode products queued by add
+	vecs    [maxQueued]mvVec
+	nVec    int // vecs in use by the queued parts
 	partFn  func(worker, task int)
 }
 
-// mvPart is rows [lo, hi) of one queued decode product y = W·x.
+// mvPart is rows [lo, hi) of one queued decode product y = W·x, x being
+// vecs[vec].
 type mvPart struct {
 	m      *matrix
 	lo, hi int
-	x, y   []float32
+	vec    int
+	y      []float32
+}
+
+// mvVec is one activation row of the queued products, quantized for one
+// weight type at the flush.
+type mvVec struct {
+	x       []float32
+	t       gguf.Type
+	scratch quant.Scratch
+	v       quant.Vec
 }
 
 // maxQueued is the most matrices queued before one flush (Q, K and V);
@@ -54,17 +67,16 @@ type mvPart struct {
 const maxQueued = 3
 
 func newMatMuler(qp *quant.Pool, p *pool) *matMuler {
-	mm := &matMuler{qpool: qp, pool: p, split: p.workers,
-		worker: make([]quant.Scratch, p.workers), parts: make([]mvPart, 0, maxQueued*p.workers)}
+	mm := &matMuler{qpool: qp, pool: p, split: p.workers, parts: make([]mvPart, 0, maxQueued*p.workers)}
 	mm.partFn = mm.part
 	return mm
 }
 
-// part computes the rows of queued part task on worker.
-func (mm *matMuler) part(worker, task int) {
+// part computes the rows of queued part task.
+func (mm *matMuler) part(_, task int) {
 	t := &mm.parts[task]
-	m, rb := t.m, t.m.rowBytes()
-	quant.MatVec(nil, m.Type, m.Data[t.lo*rb:t.hi*rb], t.hi-t.lo, m.Cols, t.x, t.y[t.lo:t.hi], &mm.worker[worker])
+	rb := t.m.rowBytes()
+	quant.MatVecRows(t.m.Data[t.lo*rb:t.hi*rb], t.hi-t.lo, mm.vecs[t.vec].v, t.y[t.lo:t.hi])
 }
 
 // add computes y[i·Rows + r] = W[r] · x[i·Cols : (i+1)·Cols] for i < n:
@@ -74,19 +86,37 @@ func (mm *matMuler) add(m *matrix, x []float32, n int, y []float32) {
 		quant.MatMul(mm.qpool, m.Type, m.Data, m.Rows, m.Cols, x, n, y, &mm.scratch)
 		return
 	}
+	x = x[:m.Cols]
+	vec := 0
+	for vec < mm.nVec && (mm.vecs[vec].t != m.Type || &mm.vecs[vec].x[0] != &x[0] || len(mm.vecs[vec].x) != len(x)) {
+		vec++
+	}
+	if vec == mm.nVec {
+		mm.vecs[vec].x, mm.vecs[vec].t = x, m.Type
+		mm.nVec++
+	}
 	for p := range mm.split {
 		lo, hi := m.Rows*p/mm.split, m.Rows*(p+1)/mm.split
 		if lo < hi {
-			mm.parts = append(mm.parts, mvPart{m: m, lo: lo, hi: hi, x: x[:m.Cols], y: y[:m.Rows]})
+			mm.parts = append(mm.parts, mvPart{m: m, lo: lo, hi: hi, vec: vec, y: y[:m.Rows]})
 		}
 	}
 }
 
-// flush runs the queued decode products.
+// flush quantizes the activation rows of the queued decode products, once
+// per row and weight type, and runs the products.
 func (mm *matMuler) flush() {
+	for i := range mm.nVec {
+		v := &mm.vecs[i]
+		v.v = v.scratch.Vec(v.t, v.x)
+	}
 	mm.pool.run(len(mm.parts), mm.partFn)
 	clear(mm.parts)
 	mm.parts = mm.parts[:0]
+	for i := range mm.nVec {
+		mm.vecs[i].x, mm.vecs[i].v = nil, quant.Vec{}
+	}
+	mm.nVec = 0
 }
 
 // mul computes one product, as add followed by flush.
