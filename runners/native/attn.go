@@ -116,6 +116,14 @@ func softmaxGGML(x []float32, scale float32) {
 		x[i] *= scale
 		m = max(m, x[i])
 	}
+	scaleInto(x, float32(1/ggmlExpSum(x, m)))
+}
+
+// expSumGeneric replaces x[i] by expGGML(x[i] - m) and returns the sum of
+// the results, each run of 16 summed by reduce16 and the runs summed in
+// float64, as ggml's soft_max sums on AVX-512. It is the reference of the
+// assembly versions, which give the same bits.
+func expSumGeneric(x []float32, m float32) float64 {
 	var sum float64
 	for i := 0; i < len(x); i += ggmlLanes {
 		var v [ggmlLanes]float32
@@ -126,5 +134,15 @@ func softmaxGGML(x []float32, scale float32) {
 		}
 		sum += float64(reduce16(&v))
 	}
-	scaleInto(x, float32(1/sum))
+	return sum
+}
+
+// siluMulGeneric writes silu(gate[i])·up[i] into gate, as ggml_vec_swiglu_f32
+// computes it with ggml_v_silu on AVX-512. It is the reference of the
+// assembly versions, which give the same bits.
+func siluMulGeneric(gate, up []float32) {
+	up = up[:len(gate)]
+	for i, g := range gate {
+		gate[i] = silu(g) * up[i]
+	}
 }

@@ -6,14 +6,33 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-// ggmlDotLanes is ggmlLanesGeneric, in AVX-512 assembly where the CPU has
-// it (same bits; ODBENCH_GENERIC=1 forces the Go code).
-var ggmlDotLanes = ggmlLanesGeneric
+// The ggml arithmetic of attn.go, in AVX-512 assembly where the CPU has it
+// (same bits as the Go references; ODBENCH_GENERIC=1 forces the Go code).
+var (
+	ggmlDotLanes = ggmlLanesGeneric
+	ggmlExpSum   = expSumGeneric
+	ggmlSiluMul  = siluMulGeneric
+)
 
 func init() {
 	if cpu.X86.HasAVX512F && os.Getenv("ODBENCH_GENERIC") != "1" {
-		ggmlDotLanes = ggmlLanesAVX512Slices
+		ggmlDotLanes, ggmlExpSum, ggmlSiluMul = ggmlLanesAVX512Slices, expSumAVX512Slice, siluMulAVX512Slices
 	}
+}
+
+func expSumAVX512Slice(x []float32, m float32) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	return expSumAVX512(&x[0], len(x), m)
+}
+
+func siluMulAVX512Slices(gate, up []float32) {
+	if len(gate) == 0 {
+		return
+	}
+	_ = up[len(gate)-1]
+	siluMulAVX512(&gate[0], &up[0], len(gate))
 }
 
 func ggmlLanesAVX512Slices(a, b []float32) float32 {
@@ -28,3 +47,13 @@ func ggmlLanesAVX512Slices(a, b []float32) float32 {
 //
 //go:noescape
 func ggmlLanesAVX512(a, b *float32, n int) float32
+
+// expSumAVX512 is expSumGeneric over the n elements at x.
+//
+//go:noescape
+func expSumAVX512(x *float32, n int, m float32) float64
+
+// siluMulAVX512 is siluMulGeneric over the n elements at gate and up.
+//
+//go:noescape
+func siluMulAVX512(gate, up *float32, n int)

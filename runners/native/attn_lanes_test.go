@@ -45,3 +45,69 @@ func TestScale2MatchesLdexp(t *testing.T) {
 		}
 	}
 }
+
+// ggmlInput returns n floats for the exponential tests: normal values over
+// several scales, and some far beyond the range where ggml_v_expf
+// saturates to 0 or +Inf.
+func ggmlInput(rng *rand.Rand, n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		switch rng.IntN(8) {
+		case 0:
+			x[i] = float32(rng.NormFloat64() * 300)
+		case 1:
+			x[i] = float32(rng.NormFloat64() * 1e-3)
+		default:
+			x[i] = float32(rng.NormFloat64() * 8)
+		}
+	}
+	return x
+}
+
+// TestGGMLExpSumMatchesGeneric holds the dispatched softmax exponentials
+// and their sum (assembly on AVX-512 CPUs) to the Go reference bit for
+// bit, for every length up to 100, leaving the elements past the end
+// untouched.
+func TestGGMLExpSumMatchesGeneric(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	for n := 0; n <= 100; n++ {
+		for range 6 {
+			x := ggmlInput(rng, n+ggmlLanes)
+			m := float32(math.Inf(-1))
+			for _, v := range x[:n] {
+				m = max(m, v)
+			}
+			want := append([]float32(nil), x...)
+			wantSum := expSumGeneric(want[:n], m)
+			gotSum := ggmlExpSum(x[:n], m)
+			if gotSum != wantSum {
+				t.Fatalf("n=%d: sum %v, reference %v", n, gotSum, wantSum)
+			}
+			for i := range x {
+				if math.Float32bits(x[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("n=%d: x[%d] = %v, reference %v", n, i, x[i], want[i])
+				}
+			}
+		}
+	}
+}
+
+// TestGGMLSiluMulMatchesGeneric holds the dispatched SwiGLU (assembly on
+// AVX-512 CPUs) to the Go reference bit for bit, for every length up to
+// 100, leaving the elements past the end untouched.
+func TestGGMLSiluMulMatchesGeneric(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for n := 0; n <= 100; n++ {
+		for range 6 {
+			gate, up := ggmlInput(rng, n+ggmlLanes), ggmlInput(rng, n+ggmlLanes)
+			want := append([]float32(nil), gate...)
+			siluMulGeneric(want[:n], up[:n])
+			ggmlSiluMul(gate[:n], up[:n])
+			for i := range gate {
+				if math.Float32bits(gate[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("n=%d: gate[%d] = %v, reference %v", n, i, gate[i], want[i])
+				}
+			}
+		}
+	}
+}

@@ -2,5 +2,9 @@
 
 package native
 
-// ggmlDotLanes is ggmlLanesGeneric: no assembly on this architecture.
-var ggmlDotLanes = ggmlLanesGeneric
+// The ggml arithmetic of attn.go has no assembly on this architecture.
+var (
+	ggmlDotLanes = ggmlLanesGeneric
+	ggmlExpSum   = expSumGeneric
+	ggmlSiluMul  = siluMulGeneric
+)

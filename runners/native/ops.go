@@ -86,9 +86,7 @@ func gatedAct(gate, up []float32, act activation) {
 			gate[i] = geluTanh(g) * up[i]
 		}
 	default:
-		for i, g := range gate {
-			gate[i] = silu(g) * up[i]
-		}
+		ggmlSiluMul(gate, up)
 	}
 }
 
