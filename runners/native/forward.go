@@ -14,7 +14,7 @@ import (
 type state struct {
 	cfg    *Config
 	w      *weights
-	pool   *pool
+	pool   *quant.Pool
 	mm     *matMuler
 	kv     *kvCache
 	nBatch int // most tokens per forward pass
@@ -60,7 +60,7 @@ type state struct {
 	attSWA   int
 }
 
-func newState(cfg *Config, w *weights, p *pool, mm *matMuler, kv *kvCache, nBatch int) *state {
+func newState(cfg *Config, w *weights, p *quant.Pool, mm *matMuler, kv *kvCache, nBatch int) *state {
 	c := cfg
 	s := &state{cfg: c, w: w, pool: p, mm: mm, kv: kv, nBatch: nBatch}
 	f := func(n int) []float32 { return make([]float32, n) }
@@ -71,13 +71,14 @@ func newState(cfg *Config, w *weights, p *pool, mm *matMuler, kv *kvCache, nBatc
 	s.gate, s.up = f(nBatch*2*c.NFF), f(nBatch*c.NFF)
 	s.rope = f(nBatch * c.NRot)
 	s.logits = f(c.NVocab)
-	s.scores = make([][]float32, p.workers)
-	s.attScratch = make([]*quant.Scratch, p.workers)
-	s.vRow = make([][]float32, p.workers)
+	workers := p.Threads()
+	s.scores = make([][]float32, workers)
+	s.attScratch = make([]*quant.Scratch, workers)
+	s.vRow = make([][]float32, workers)
 	if kv.typ == gguf.TypeF16 {
-		s.qF16, s.vals = make([][]float32, p.workers), make([][]float32, p.workers)
+		s.qF16, s.vals = make([][]float32, workers), make([][]float32, workers)
 	}
-	for i := range p.workers {
+	for i := range workers {
 		s.scores[i] = f(c.NHead / c.NHeadKV * kv.nCtx)
 		s.attScratch[i] = new(quant.Scratch)
 		s.vRow[i] = f(c.HeadDim)
@@ -115,7 +116,7 @@ func (s *state) prepKV(il, end int) {
 		}
 	}
 	s.kvLayer, s.kvEnd = il, end
-	s.pool.run(c.NHeadKV, s.kvPrepFn)
+	s.pool.Run(c.NHeadKV, s.kvPrepFn)
 }
 
 // prepKVTask converts the keys and values of key/value head kvh for prepKV.
@@ -240,7 +241,7 @@ func (s *state) block(il, n int) {
 	if n > 1 {
 		s.prepKV(il, s.pos+n)
 	}
-	s.pool.run(n*c.NHeadKV, s.attnFn)
+	s.pool.Run(n*c.NHeadKV, s.attnFn)
 
 	out := s.out[:n*E]
 	s.mm.mul(l.wo, s.att[:n*Q], n, out)

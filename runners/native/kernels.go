@@ -24,18 +24,16 @@ func rowBytes(t gguf.Type, n int) int {
 	return int(b)
 }
 
-// matMuler multiplies weight matrices with activations. A batch of
-// activation rows (prefill) goes to quant.MatMul on the quant package's
-// pool. A single row (decode) is quantized once per weight type at the
-// flush and the matrix split into contiguous row ranges that the engine's
-// pool hands out, each worker calling quant.MatVecRows on its range: the
+// matMuler multiplies weight matrices with activations on the engine's
+// pool. A batch of activation rows (prefill) goes to quant.MatMul. A single
+// row (decode) is quantized once per weight type at the flush and the
+// matrix split into contiguous row ranges that the pool hands out, each worker calling quant.MatVecRows on its range: the
 // products queued with add before one flush run as one parallel region,
 // and each worker streams long contiguous runs of the weights. Scratches
 // and the task function are made once, so the steady state allocates
 // nothing.
 type matMuler struct {
-	qpool   *quant.Pool   // prefill
-	pool    *pool         // decode
+	pool    *quant.Pool
 	split   int           // row ranges per matrix in decode
 	scratch quant.Scratch // prefill
 	parts   []mvPart      // decode products queued by add
@@ -66,8 +64,9 @@ type mvVec struct {
 // queuing more would grow parts and allocate.
 const maxQueued = 3
 
-func newMatMuler(qp *quant.Pool, p *pool) *matMuler {
-	mm := &matMuler{qpool: qp, pool: p, split: p.workers, parts: make([]mvPart, 0, maxQueued*p.workers)}
+func newMatMuler(p *quant.Pool) *matMuler {
+	split := p.Threads()
+	mm := &matMuler{pool: p, split: split, parts: make([]mvPart, 0, maxQueued*split)}
 	mm.partFn = mm.part
 	return mm
 }
@@ -83,7 +82,7 @@ func (mm *matMuler) part(_, task int) {
 // at once when n > 1, at the next flush when n == 1.
 func (mm *matMuler) add(m *matrix, x []float32, n int, y []float32) {
 	if n > 1 {
-		quant.MatMul(mm.qpool, m.Type, m.Data, m.Rows, m.Cols, x, n, y, &mm.scratch)
+		quant.MatMul(mm.pool, m.Type, m.Data, m.Rows, m.Cols, x, n, y, &mm.scratch)
 		return
 	}
 	x = x[:m.Cols]
@@ -110,7 +109,7 @@ func (mm *matMuler) flush() {
 		v := &mm.vecs[i]
 		v.v = v.scratch.Vec(v.t, v.x)
 	}
-	mm.pool.run(len(mm.parts), mm.partFn)
+	mm.pool.Run(len(mm.parts), mm.partFn)
 	clear(mm.parts)
 	mm.parts = mm.parts[:0]
 	for i := range mm.nVec {

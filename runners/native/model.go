@@ -30,8 +30,7 @@ type Engine struct {
 	file    *gguf.File
 	cfg     Config
 	w       *weights
-	pool    *pool       // attention
-	qpool   *quant.Pool // matrix products
+	pool    *quant.Pool // workers of every parallel region
 	st      *state
 	smp     *sampler
 	history []int32 // every token in the cache, in order; capacity nCtx
@@ -90,9 +89,9 @@ func newEngine(f *gguf.File, opts runners.Options) (*Engine, error) {
 	if threads <= 0 {
 		threads = runtime.NumCPU()
 	}
-	e := &Engine{file: f, cfg: cfg, w: w, pool: newPool(threads), qpool: quant.NewPool(threads),
+	e := &Engine{file: f, cfg: cfg, w: w, pool: quant.NewPool(threads),
 		smp: newSampler(cfg.NVocab), history: make([]int32, 0, nCtx)}
-	e.st = newState(&e.cfg, w, e.pool, newMatMuler(e.qpool, e.pool), kv, nBatch)
+	e.st = newState(&e.cfg, w, e.pool, newMatMuler(e.pool), kv, nBatch)
 	return e, nil
 }
 
@@ -156,7 +155,6 @@ func (e *Engine) Memory() runners.MemoryUsage {
 
 // Close stops the workers and unmaps the file.
 func (e *Engine) Close() error {
-	e.pool.close()
-	e.qpool.Close()
+	e.pool.Close()
 	return e.file.Close()
 }

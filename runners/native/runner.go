@@ -66,7 +66,7 @@ func (m *model) describe(opts runners.Options) runners.ModelInfo {
 	np := uint64(f.ParamCount())
 	threads := opts.Threads
 	if threads <= 0 {
-		threads = m.pool.workers
+		threads = m.pool.Threads()
 	}
 	return runners.ModelInfo{
 		Arch:        c.Arch,
