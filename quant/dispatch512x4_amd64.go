@@ -3,20 +3,28 @@ package quant
 import "github.com/odbench/odbench/gguf"
 
 // avx512Dot4 returns the AVX-512 VNNI four-activation kernels, by weight
-// type: none, as MatMul takes the packed path below for the types that
-// have one (from 4 activation rows on) and the AVX2 four-row kernels for
-// the others.
+// type. MatMul takes the packed path below for the types that have one
+// (from 4 activation rows on) and the AVX2 four-row kernels for the others
+// but Q6_K: its products follow the float order of ggml's one-row kernel
+// bit for bit (see dotQ6_KQ8_K), which the packed layout cannot, so Q6_K
+// has no packed path and takes dotQ6_Kx4AVX512, in that order. Q8_0 has
+// none for the same reason (see dotQ8_0Q8_0: eight float lanes per output
+// carried across all blocks, where the packed tiles sum each chunk of 64
+// blocks on its own) and takes dotQ8_0x4VNNI, in that order. Q4_K has
+// none either (see q4KAcc: two float accumulators per output, fed once
+// per super-block, where the packed tiles fold the scales into every
+// block of 32) and takes dotQ4_Kx4AVX2, in that order.
 func avx512Dot4() map[gguf.Type]kernel4 {
-	return map[gguf.Type]kernel4{}
+	return map[gguf.Type]kernel4{
+		gguf.TypeQ6_K: asmKernel4(gguf.TypeQ6_K, dotQ6_Kx4AVX512),
+		gguf.TypeQ8_0: asmKernel4(gguf.TypeQ8_0, dotQ8_0x4VNNI),
+	}
 }
 
 // init registers the packed MatMul paths of the avx512vnni set.
 func init() {
 	tileKernels["avx512vnni"] = map[gguf.Type]tiled{
 		gguf.TypeQ4_0: {pack: asmPack(gguf.TypeQ4_0, packQ4_0AVX512), kernel: asmTile(tileAVX512), quantize: quantActs, offset: 8},
-		gguf.TypeQ8_0: {pack: asmPack(gguf.TypeQ8_0, packQ8_0AVX512), kernel: asmTile(tileAVX512), quantize: quantActs, offset: 128},
-		gguf.TypeQ4_K: {pack: asmPackK(gguf.TypeQ4_K, packQ4_KAVX512, packQ4_KScales), kernel: asmTile(tileMinsAVX512), quantize: quantActsQ8_K},
-		gguf.TypeQ6_K: {pack: asmPackK(gguf.TypeQ6_K, packQ6_KAVX512, packQ6_KScales), kernel: asmTile(tileQ6_KAVX512), quantize: quantActsQ8_K, offset: 32},
 	}
 }
 
@@ -33,16 +41,6 @@ func asmPack(t gguf.Type, f func(dst, w *byte, rowBytes, nb, rows int)) func(dst
 		_ = dst[nb*weightBlock-1]
 		_ = w[(rows-1)*rowBytes+nb/per*wb-1]
 		f(&dst[0], &w[0], rowBytes, nb/per, rows)
-	}
-}
-
-// asmPackK adapts the assembly quant packer f of a k-quant type t to
-// tiled.pack, with scales packing the scales in Go.
-func asmPackK(t gguf.Type, f func(dst, w *byte, rowBytes, nb, rows int), scales func(dst, w []byte, rowBytes, nb, rows int)) func(dst, w []byte, rowBytes, nb, rows int) {
-	quants := asmPack(t, f)
-	return func(dst, w []byte, rowBytes, nb, rows int) {
-		quants(dst, w, rowBytes, nb, rows)
-		scales(dst, w, rowBytes, nb, rows)
 	}
 }
 
@@ -72,18 +70,4 @@ func quantActs(dst []byte, i int, x []float32, offset int32) {
 	}
 	_ = dst[nb*actBlock-1]
 	quantActsAVX512(&dst[32*i], &dst[actScales+4*i], &x[0], nb, int(offset))
-}
-
-// quantActsQ8_K adapts quantActsQ8_KAVX512 to tiled.quantize, checking the
-// bounds of the packed group first.
-func quantActsQ8_K(dst []byte, i int, x []float32, offset int32) {
-	nsb := len(x) / 256
-	if nsb == 0 {
-		return
-	}
-	if len(x) != nsb*256 || i < 0 || i >= groupActs {
-		panic("quant: quantizing activations: bad shape")
-	}
-	_ = dst[8*nsb*actBlock-1]
-	quantActsQ8_KAVX512(&dst[32*i], &dst[actScales+4*i], &x[0], nsb, int(offset))
 }

@@ -202,9 +202,8 @@ func TestDriversPanicOnBadShapes(t *testing.T) {
 }
 
 // TestPackedActivations checks each kernel set's tiled.quantize byte for
-// byte against its reference: quantizeActivations and packActs for Q8_0
-// activations, quantizeQ8_KPacked for Q8_K ones, on every row kind and on
-// NaNs.
+// byte against its reference, quantizeActivations and packActs (every
+// packed path takes Q8_0 activations), on every row kind and on NaNs.
 func TestPackedActivations(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 14))
 	const cols = 2 * 256
@@ -225,22 +224,15 @@ func TestPackedActivations(t *testing.T) {
 				}
 				row := i % groupActs
 				ref := make([]byte, nb*actBlock)
-				switch VecDotType(typ) {
-				case gguf.TypeQ8_0:
-					a := make([]byte, (row+1)*nb*q80Bytes) // the rows before row: zeros
-					quantizeActivations("test", gguf.TypeQ8_0, x, a[row*nb*q80Bytes:])
-					packActs(ref, a, nb*q80Bytes, row+1, nb, tk.offset)
-				case gguf.TypeQ8_K:
-					quantizeQ8_KPacked(ref, row, x, tk.offset)
-				default:
+				if VecDotType(typ) != gguf.TypeQ8_0 {
 					t.Fatalf("%s/%v: no reference for %v activations", name, typ, VecDotType(typ))
 				}
+				a := make([]byte, (row+1)*nb*q80Bytes) // the rows before row: zeros
+				quantizeActivations("test", gguf.TypeQ8_0, x, a[row*nb*q80Bytes:])
+				packActs(ref, a, nb*q80Bytes, row+1, nb, tk.offset)
 				got := make([]byte, nb*actBlock)
 				tk.quantize(got, row, x, tk.offset)
-				fields := [][2]int{{32 * row, 32}, {actScales + 4*row, 4}, {actBiases + 4*row, 4}, {actMins + 4*row, 4}}
-				if VecDotType(typ) == gguf.TypeQ8_K {
-					fields = append(fields, [2]int{actHigh + 4*row, 4})
-				}
+				fields := [][2]int{{32 * row, 32}, {actScales + 4*row, 4}, {actBiases + 4*row, 4}}
 				for b := range nb {
 					for _, f := range fields {
 						o := b*actBlock + f[0]
@@ -250,29 +242,6 @@ func TestPackedActivations(t *testing.T) {
 					}
 				}
 			}
-		}
-	}
-}
-
-// quantizeQ8_KPacked is the reference of tiled.quantize for the types whose
-// activations are Q8_K: it quantizes with QuantizeQ8_KRow one super-block
-// at a time and packs each block of 32 with the biases −offset·Σa of its
-// halves and −d·Σa for the minimums.
-func quantizeQ8_KPacked(dst []byte, i int, x []float32, offset int32) {
-	var sb [292]byte // one Q8_K super-block: f32 d, 256 quants, 16 int16 sums
-	for s := range len(x) / 256 {
-		QuantizeQ8_KRow(x[s*256:(s+1)*256], sb[:])
-		d := math.Float32frombits(binary.LittleEndian.Uint32(sb[:]))
-		for k := range 8 {
-			blk := dst[(8*s+k)*actBlock : (8*s+k+1)*actBlock]
-			copy(blk[32*i:32*i+32], sb[4+32*k:4+32*k+32])
-			sum := int16(binary.LittleEndian.Uint16(sb[260+4*k:])) + int16(binary.LittleEndian.Uint16(sb[262+4*k:]))
-			binary.LittleEndian.PutUint32(blk[actScales+4*i:], math.Float32bits(d))
-			for h, o := range []int{actBiases, actHigh} {
-				bsum := int32(int16(binary.LittleEndian.Uint16(sb[260+4*k+2*h:])))
-				binary.LittleEndian.PutUint32(blk[o+4*i:], uint32(-offset*bsum))
-			}
-			binary.LittleEndian.PutUint32(blk[actMins+4*i:], math.Float32bits(-d*float32(sum)))
 		}
 	}
 }
@@ -302,7 +271,6 @@ func packActs(dst, a []byte, astride, rows, nb int, offset int32) {
 			}
 			binary.LittleEndian.PutUint32(blk[actScales+4*i:], math.Float32bits(scale))
 			binary.LittleEndian.PutUint32(blk[actBiases+4*i:], uint32(-offset*sum))
-			binary.LittleEndian.PutUint32(blk[actMins+4*i:], 0)
 		}
 	}
 }

@@ -27,18 +27,27 @@ const (
 	prepQ8_0Scale = qk0 / 8 * prepPair
 	prepQ8_0Sum   = prepQ8_0Scale + 4
 	prepQ8_0Bytes = prepQ8_0Sum + 4
-	// A wide prepared Q8_0 block (136 bytes, 32 elements) for the Q8_0
+	// A wide prepared Q8_0 block (164 bytes, 32 elements) for the Q8_0
 	// weights: 16 words of two 32-bit lanes (see prepareQ8_0Wide), the f32
-	// block scale at prepWideScale and the int32 Σa at prepWideSum.
+	// block scale at prepWideScale and, at prepWideQuads, the int32 sums of
+	// the eight runs of four activations.
 	prepWideScale = qk0 / 2 * 8
-	prepWideSum   = prepWideScale + 4
-	prepWideBytes = prepWideSum + 4
+	prepWideQuads = prepWideScale + 4
+	prepWideBytes = prepWideQuads + qk0/4*4
 	// A prepared Q8_K block (548 bytes, 256 elements): 32 word pairs, the
 	// f32 scale at prepQ8_KScale and, at prepQ8_KSums, the int32 sums of
 	// the activations of the eight 32-element sub-blocks.
 	prepQ8_KScale = qkK / 8 * prepPair
 	prepQ8_KSums  = prepQ8_KScale + 4
 	prepQ8_KBytes = prepQ8_KSums + qkK/32*4
+	// A prepared Q8_K block for Q6_K weights (836 bytes, 256 elements): 32
+	// word pairs, the f32 scale at prepQ6_KScale, the int32 sums of the 64
+	// runs of four activations at prepQ6_KQuads and the 16 bsums as int32
+	// at prepQ6_KBsums (see q6KLanes).
+	prepQ6_KScale = qkK / 8 * prepPair
+	prepQ6_KQuads = prepQ6_KScale + 4
+	prepQ6_KBsums = prepQ6_KQuads + qkK/4*4
+	prepQ6_KBytes = prepQ6_KBsums + qkK/16*4
 )
 
 // genericPrepared holds the prepared kernels of the generic set.
@@ -47,12 +56,13 @@ var genericPrepared = map[gguf.Type]preparedKernel{
 	gguf.TypeQ8_0: {bytes: prepWideRowBytes, prepare: prepareQ8_0Wide, dot: dotQ8_0Prepared},
 	gguf.TypeQ4_K: {bytes: prepQ8_KRowBytes, prepare: prepareQ8_K, dot: dotQ4_KPrepared},
 	gguf.TypeQ5_K: {bytes: prepQ8_KRowBytes, prepare: prepareQ8_K, dot: dotQ5_KPrepared},
-	gguf.TypeQ6_K: {bytes: prepQ8_KRowBytes, prepare: prepareQ8_K, dot: dotQ6_KPrepared},
+	gguf.TypeQ6_K: {bytes: prepQ6_KRowBytes, prepare: prepareQ6_K, dot: dotQ6_KPrepared},
 }
 
 func prepQ8_0RowBytes(n int) int { return n / qk0 * prepQ8_0Bytes }
 func prepWideRowBytes(n int) int { return n / qk0 * prepWideBytes }
 func prepQ8_KRowBytes(n int) int { return n / qkK * prepQ8_KBytes }
+func prepQ6_KRowBytes(n int) int { return n / qkK * prepQ6_KBytes }
 
 // widen8 writes the word pair of the eight int8 activations at the start of
 // a to p.
@@ -100,16 +110,18 @@ func prepareQ8_0Wide(a, p []byte, n int) {
 	for i := range n / qk0 {
 		ab := (*[bytesQ8_0]byte)(a[i*bytesQ8_0:])
 		pb := (*[prepWideBytes]byte)(p[i*prepWideBytes:])
-		var sum int32
+		var quads [qk0 / 4]int32
 		for j := range qk0 {
-			sum += int32(int8(ab[2+j]))
+			quads[j/4] += int32(int8(ab[2+j]))
 			if k := j % 8; k < 4 {
 				lo, hi := uint64(int64(int8(ab[2+j+4]))), uint64(int64(int8(ab[2+j])))
 				binary.LittleEndian.PutUint64(pb[8*(j/8*4+k):], lo+hi<<32)
 			}
 		}
 		binary.LittleEndian.PutUint32(pb[prepWideScale:], math.Float32bits(loadF16(ab[:])))
-		binary.LittleEndian.PutUint32(pb[prepWideSum:], uint32(sum))
+		for r, s := range quads {
+			binary.LittleEndian.PutUint32(pb[prepWideQuads+4*r:], uint32(s))
+		}
 	}
 }
 
@@ -126,6 +138,38 @@ func prepareQ8_K(a, p []byte, n int) {
 			binary.LittleEndian.PutUint32(pb[prepQ8_KSums+4*j:], uint32(q8KBsumPair(ab, j)))
 		}
 	}
+}
+
+// prepareQ6_K lays out the Q8_K activation row a of n elements in p for
+// the Q6_K weights.
+func prepareQ6_K(a, p []byte, n int) {
+	for i := range n / qkK {
+		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
+		pb := (*[prepQ6_KBytes]byte)(p[i*prepQ6_KBytes:])
+		for g := range qkK / 8 {
+			widen8(pb[prepPair*g:], ab[4+8*g:])
+		}
+		copy(pb[prepQ6_KScale:prepQ6_KScale+4], ab[0:4])
+		for r := range qkK / 4 {
+			var s int32
+			for _, q := range ab[4+4*r : 8+4*r] {
+				s += int32(int8(q))
+			}
+			binary.LittleEndian.PutUint32(pb[prepQ6_KQuads+4*r:], uint32(s))
+		}
+		for j := range qkK / 16 {
+			binary.LittleEndian.PutUint32(pb[prepQ6_KBsums+4*j:], uint32(q8KBsum(ab[:], j)))
+		}
+	}
+}
+
+// dotQ6_KPrepared is dotQ6_KQ8_K over a row prepareQ6_K laid out.
+func dotQ6_KPrepared(w, a []byte, n int) float32 {
+	var acc [8]float32
+	for i := range n / qkK {
+		accumulateQ6K(&acc, (*[bytesQ6_K]byte)(w[i*bytesQ6_K:]), (*[prepQ6_KBytes]byte)(a[i*prepQ6_KBytes:]))
+	}
+	return hsum8(&acc)
 }
 
 // prepF32 and prepI32 read the little-endian f32 and int32 at b[o:].
@@ -151,26 +195,35 @@ func dotQ4_0Prepared(w, a []byte, n int) float32 {
 
 // dotQ8_0Prepared is dotQ8_0Q8_0 over a wide prepared Q8_0 row. Each
 // weight byte w enters as u = w+128 (0..255): Σw·a = Σu·a − 128·Σa. The
-// bytes k and k+4 of a weight word go to the two 32-bit lanes of one word
-// (u[k] + u[k+4]·2^32), whose product with the activation word a[k+4] +
-// a[k]·2^32 holds u[k]·a[k] + u[k+4]·a[k+4] in its upper half; the lower
-// half, u[k]·a[k+4], sums to within ±2^31 over a block (16 terms within
-// ±255·128), so rounding the upper half gives Σu·a exactly.
+// bytes k and k+4 of a weight word of eight go to the two 32-bit lanes of
+// one word (u[k] + u[k+4]·2^32), whose product with the activation word
+// a[k+4] + a[k]·2^32 holds u[k]·a[k] + u[k+4]·a[k+4] in its upper half; the
+// lower half, u[k]·a[k+4], sums to within ±2^31 over the four words (four
+// terms within ±255·128), so rounding the upper half gives Σu·a over the
+// eight bytes exactly. The same product with the upper lanes of the weight
+// words cleared gives the first four bytes' share alone: the two lanes of
+// dotQ8_0Q8_0 that the eight bytes feed.
 func dotQ8_0Prepared(w, a []byte, n int) float32 {
-	var sum float32
-	w, a = w[:n/qk0*bytesQ8_0], a[:n/qk0*prepWideBytes]
-	for len(w) >= bytesQ8_0 && len(a) >= prepWideBytes {
-		wb, pb := (*[bytesQ8_0]byte)(w), (*[prepWideBytes]byte)(a)
-		acc := mulWide(le64(wb[2:])^byteSigns, pb[0:])
-		acc += mulWide(le64(wb[10:])^byteSigns, pb[32:])
-		acc += mulWide(le64(wb[18:])^byteSigns, pb[64:])
-		acc += mulWide(le64(wb[26:])^byteSigns, pb[96:])
-		s := int32(uint32((acc+1<<31)>>32)) - 128*prepI32(pb[:], prepWideSum)
-		sum += float32(float32(s) * (loadF16(wb[:]) * prepF32(pb[:], prepWideScale)))
-		w, a = w[bytesQ8_0:], a[prepWideBytes:]
+	const firstFour = 0xffffffff // bytes 0..3 of a weight word
+	var acc [8]float32
+	for i := range n / qk0 {
+		wb := (*[bytesQ8_0]byte)(w[i*bytesQ8_0:])
+		pb := (*[prepWideBytes]byte)(a[i*prepWideBytes:])
+		var lanes [8]int32
+		for r := range qk0 / 8 {
+			u, p := le64(wb[2+8*r:])^byteSigns, pb[32*r:]
+			all, first := upperSum(mulWide(u, p)), upperSum(mulWide(u&firstFour, p))
+			lanes[2*r] = first - 128*prepI32(pb[:], prepWideQuads+8*r)
+			lanes[2*r+1] = all - first - 128*prepI32(pb[:], prepWideQuads+8*r+4)
+		}
+		accumulateQ8_0(&acc, loadF16(wb[:])*prepF32(pb[:], prepWideScale), &lanes)
 	}
-	return sum
+	return hsum8(&acc)
 }
+
+// upperSum returns the upper 32-bit lane of a sum of mulWide products,
+// rounded by the lower lane (within ±2^31).
+func upperSum(acc uint64) int32 { return int32(uint32((acc + 1<<31) >> 32)) }
 
 // mulWide returns the sum of the products of the four 32-bit lane words
 // of the eight unsigned bytes of r with the four activation words at p.
@@ -182,7 +235,7 @@ func mulWide(r uint64, p []byte) uint64 {
 // dotQ4_KPrepared is dotQ4_KQ8_K over a prepared Q8_K row: sumsQ4K with
 // the activation lanes read from the word pairs.
 func dotQ4_KPrepared(w, a []byte, n int) float32 {
-	var sum float32
+	var s q4KAcc
 	for i := range n / qkK {
 		b := (*[bytesQ4_K]byte)(w[i*bytesQ4_K:])
 		pb := (*[prepQ8_KBytes]byte)(a[i*prepQ8_KBytes:])
@@ -199,9 +252,9 @@ func dotQ4_KPrepared(w, a []byte, n int) float32 {
 		for j := range as {
 			as[j] = prepI32(pb[:], prepQ8_KSums+4*j)
 		}
-		sum += dotK(b[:], &qa, &as, prepF32(pb[:], prepQ8_KScale))
+		s.add(b[:], &qa, &as, prepF32(pb[:], prepQ8_KScale))
 	}
-	return sum
+	return s.result()
 }
 
 // dotQ5_KPrepared is dotQ5_KQ8_K over a prepared Q8_K row: sumsQ5K with
@@ -233,36 +286,6 @@ func dotQ5_KPrepared(w, a []byte, n int) float32 {
 			as[j] = prepI32(pb[:], prepQ8_KSums+4*j)
 		}
 		sum += dotK(b[:], &qa, &as, prepF32(pb[:], prepQ8_KScale))
-	}
-	return sum
-}
-
-// dotQ6_KPrepared is dotQ6_KQ8_K over a prepared Q8_K row: scaledSumQ6K
-// with the activation lanes read from the word pairs.
-func dotQ6_KPrepared(w, a []byte, n int) float32 {
-	const bits45 = 0x3030303030303030 // bits 4 and 5 of every byte
-	var sum float32
-	for i := range n / qkK {
-		b := (*[bytesQ6_K]byte)(w[i*bytesQ6_K:])
-		pb := (*[prepQ8_KBytes]byte)(a[i*prepQ8_KBytes:])
-		sc := (*[qkK / 16]byte)(b[192:])
-		var isum int32
-		for j := range 4 { // half h = j/2, elements l = 16r..16r+15 of it, r = j%2
-			h, r := j/2, j%2
-			ql, qh := (*[48]byte)(b[64*h+16*r:]), (*[16]byte)(b[128+32*h+16*r:])
-			ps := (*[14 * prepPair]byte)(pb[prepPair*(16*h+2*r):])
-			// Elements l, l+32, l+64 and l+96 of the half, of runs j, j+2,
-			// j+4 and j+6 of the block: word pairs 0, 4, 8 and 12 of ps.
-			l0, l1, hb := rev(ql[0:]), rev(ql[32:]), rev(qh[0:])
-			m0, m1, mb := rev(ql[8:]), rev(ql[40:]), rev(qh[8:])
-			s0 := hsum(mulPrepBytes(32, l0&lowNibbles|hb<<4&bits45, ps[0:])) + hsum(mulPrepBytes(32, m0&lowNibbles|mb<<4&bits45, ps[prepPair:]))
-			s1 := hsum(mulPrepBytes(32, l1&lowNibbles|hb<<2&bits45, ps[4*prepPair:])) + hsum(mulPrepBytes(32, m1&lowNibbles|mb<<2&bits45, ps[5*prepPair:]))
-			s2 := hsum(mulPrepBytes(32, l0>>4&lowNibbles|hb&bits45, ps[8*prepPair:])) + hsum(mulPrepBytes(32, m0>>4&lowNibbles|mb&bits45, ps[9*prepPair:]))
-			s3 := hsum(mulPrepBytes(32, l1>>4&lowNibbles|hb>>2&bits45, ps[12*prepPair:])) + hsum(mulPrepBytes(32, m1>>4&lowNibbles|mb>>2&bits45, ps[13*prepPair:]))
-			j += 6 * h
-			isum += int32(int8(sc[j]))*s0 + int32(int8(sc[j+2]))*s1 + int32(int8(sc[j+4]))*s2 + int32(int8(sc[j+6]))*s3
-		}
-		sum += float32(loadF16(b[208:]) * prepF32(pb[:], prepQ8_KScale) * float32(isum))
 	}
 	return sum
 }

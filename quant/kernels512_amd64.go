@@ -5,6 +5,3 @@ package quant
 
 //go:noescape
 func dotQ4_0AVX512(w, a *byte, nb int) float32
-
-//go:noescape
-func dotQ8_0AVX512(w, a *byte, nb int) float32

@@ -4,13 +4,17 @@
 // Block layouts as in kernels_amd64.s:
 //   Q4_0 {d f16; qs[16]}         18 bytes, 32 elements: element j < 16 is
 //                                the low nibble of qs[j], j+16 the high one
-//   Q8_0 {d f16; qs[32] int8}    34 bytes, 32 elements (weights too)
+//   Q8_0 {d f16; qs[32] int8}    34 bytes, 32 elements (activations)
 // Two blocks fill one ZMM register. VPDPBUSD multiplies the unsigned
 // nibbles by the signed activations; a second VPDPBUSD of the constant 8
 // by the activations gives the offset 8·Σa that the −8 of Q4_0 removes.
 // The int32 lanes (8 per block) are converted to float and multiplied by
 // the block's dW·dA, broadcast over its 8 lanes, into float accumulators
 // that are summed once per row.
+// Q8_0 weights have no kernel here: ggml's float order (dotQ8_0Q8_0) is a
+// chain of one fused multiply-add per block into eight float lanes, whose
+// latency bounds a one-row kernel, so the AVX2 one (dotQ8_0AVX2) is as
+// fast.
 
 // idx2<> selects float 0 for lanes 0..7 and float 1 for lanes 8..15.
 DATA idx2<>+0(SB)/8, $0
@@ -81,19 +85,6 @@ GLOBL idx2<>(SB), RODATA|NOPTR, $64
 	VCVTDQ2PS     Z4, Z4                   \
 	VFMADD231PS   Z6, Z4, acc
 
-// Q80PAIR adds to acc the dot products of the Q8_0 weight blocks at wo(SI)
-// and wo+34(SI) with the activation blocks at ao(DI) and ao+34(DI): the
-// signed weights become unsigned by adding 128 (XOR 0x80), and the second
-// VPDPBUSD takes the 128·Σa this adds back out. Needs Z12 (bytes 0x80).
-#define Q80PAIR(wo, ao, acc) \
-	VMOVDQU       (wo+2)(SI), Y2           \
-	VINSERTI64X4  $1, (wo+36)(SI), Z2, Z2  \
-	VPXORD        Z12, Z2, Z2              \
-	VMOVDQU       (ao+2)(DI), Y3           \
-	VINSERTI64X4  $1, (ao+36)(DI), Z3, Z3  \
-	OFFSETDOT(Z12)                         \
-	SCALEPAIR(wo, wo+34, ao, acc)
-
 // ROWSUM leaves in X0 the sum of the float lanes of Z0 and Z7.
 #define ROWSUM \
 	VADDPS        Z7, Z0, Z0 \
@@ -149,49 +140,6 @@ q40one:
 	MOVWLZX      0(DI), DX
 	SCALELANES(Z0)
 q40done:
-	ROWSUM
-	VMOVSS X0, ret+24(FP)
-	VZEROUPPER
-	RET
-
-// func dotQ8_0AVX512(w, a *byte, nb int) float32
-TEXT ·dotQ8_0AVX512(SB), NOSPLIT, $0-28
-	MOVQ w+0(FP), SI
-	MOVQ a+8(FP), DI
-	MOVQ nb+16(FP), CX
-	MOVL $0x80, AX
-	VPBROADCASTB AX, Z12
-	VMOVDQU64 idx2<>(SB), Z13
-	VPXORD Z0, Z0, Z0
-	VPXORD Z7, Z7, Z7
-q80loop4:
-	CMPQ CX, $4
-	JLT  q80pair
-	Q80PAIR(0, 0, Z0)
-	Q80PAIR(68, 68, Z7)
-	ADDQ $136, SI
-	ADDQ $136, DI
-	SUBQ $4, CX
-	JMP  q80loop4
-q80pair:
-	CMPQ CX, $2
-	JLT  q80one
-	Q80PAIR(0, 0, Z0)
-	ADDQ $68, SI
-	ADDQ $68, DI
-	SUBQ $2, CX
-q80one:
-	TESTQ CX, CX
-	JZ    q80done
-	// One block: the second block's lanes and scale left zero.
-	VMOVDQU      2(SI), Y2
-	VPXORD       Z12, Z2, Z2
-	VMOVDQU      2(DI), Y3
-	OFFSETDOT(Z12)
-	MOVWLZX      0(SI), AX
-	MOVWLZX      0(DI), DX
-	SCALELANES(Z0)
-q80done:
 	ROWSUM
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER

@@ -13,8 +13,8 @@
 // reference quantizer produces them; unsigned weight codes (the k-quants, Q4_1,
 // Q5_1) go to VPMADDUBSW as they are and their offsets are removed through
 // the per-16 activation sums (bsums) or subtracted from the codes.
-// AVX-512 (VNNI) paths are not written: the CPU here lacks AVX-512 and
-// qemu-user cannot run it, so they could not be tested.
+// The AVX-512 kernels are in kernels512*_amd64.s, but for dotQ8_0x4VNNI,
+// which shares this file's Q8_0 macros.
 
 // ARGS4 loads the arguments of a four-activation kernel (defined before
 // the first TEXT so that vet checks the FP offsets where the macro is used):
@@ -324,6 +324,25 @@ GLOBL wpair<>(SB), RODATA|NOPTR, $128
 	VMOVSHDUP    X0, X1     \
 	VADDSS       X1, X0, X0
 
+// Q8DOT4DONE adds the int32 lanes of Y0..Y3 (blocks 0..3), converted to
+// float and times the lanes 0..3 of X12 (their scale products), to the
+// float lanes of Y5 one block after the other, each with one fused
+// multiply-add: ggml's order (dotQ8_0Q8_0). Clobbers Y0..Y3, Y6, Y7, Y12.
+#define Q8DOT4DONE \
+	VINSERTF128 $1, X12, Y12, Y12 \
+	VCVTDQ2PS   Y0, Y0            \
+	VCVTDQ2PS   Y1, Y1            \
+	VCVTDQ2PS   Y2, Y2            \
+	VCVTDQ2PS   Y3, Y3            \
+	VPERMILPS   $0x00, Y12, Y6    \
+	VPERMILPS   $0x55, Y12, Y7    \
+	VFMADD231PS Y0, Y6, Y5        \
+	VFMADD231PS Y1, Y7, Y5        \
+	VPERMILPS   $0xaa, Y12, Y6    \
+	VPERMILPS   $0xff, Y12, Y7    \
+	VFMADD231PS Y2, Y6, Y5        \
+	VFMADD231PS Y3, Y7, Y5
+
 // func dotQ8_0AVX2(w, a *byte, nb int) float32
 TEXT ·dotQ8_0AVX2(SB), NOSPLIT, $0-28
 	MOVQ w+0(FP), SI
@@ -331,7 +350,6 @@ TEXT ·dotQ8_0AVX2(SB), NOSPLIT, $0-28
 	MOVQ nb+16(FP), CX
 	VMOVDQU onesw<>(SB), Y14
 	VXORPS Y5, Y5, Y5
-	VXORPS Y10, Y10, Y10
 q8loop4:
 	CMPQ CX, $4
 	JLT  q8tail
@@ -340,7 +358,7 @@ q8loop4:
 	Q8INT(34, 34, Y1)
 	Q8INT(68, 68, Y2)
 	Q8INT(102, 102, Y3)
-	DOT4DONE
+	Q8DOT4DONE
 	ADDQ $136, SI
 	ADDQ $136, DI
 	SUBQ $4, CX
@@ -354,7 +372,8 @@ q8tail:
 	DECQ CX
 	JMP  q8tail
 q8done:
-	ONEROWEND
+	VMOVAPS Y5, Y0
+	HSUM8
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
@@ -427,9 +446,10 @@ q40done:
 	ORQ  R11, R10
 
 // KMSTART begins a Q4_K/Q5_K block in the one-row kernels: Y5 gets the
-// scales as words in both lanes, X8 (lane 0) loses dmin*d8*mins·bsums,
-// X1 (lane 0) gets d*d8, and Y7 is cleared for the scaled sums.
-#define KMSTART \
+// scales as words in both lanes, minop X7, X2, macc applies the f32
+// mins·bsums (X7) and dmin*d8 (X2) to the accumulator macc (lane 0), X1
+// (lane 0) gets d*d8, and Y7 is cleared for the scaled sums.
+#define KMSTART(minop, macc) \
 	UNPACKSC                      \
 	VMOVQ R8, X5                  \
 	VPMOVZXBW X5, X5              \
@@ -450,7 +470,7 @@ q40done:
 	VBROADCASTSS 0(DI), X2        \
 	VMULPS X2, X1, X1             \
 	VMOVSHDUP X1, X2              \
-	VFNMADD231SS X7, X2, X8       \
+	minop X7, X2, macc            \
 	VPXOR Y7, Y7, Y7
 
 // KMEND adds d*d8 times the integer sum of the block to X8.
@@ -485,15 +505,20 @@ q40done:
 	VPADDD     Y3, Y7, Y7        \
 	VPADDD     Y4, Y7, Y7
 
+// dotQ4_KAVX2 follows llama.cpp's order for repacked Q4_K weights (see
+// q4KAcc): X8 accumulates isum·(d*d8) and X11 msum·(dmin*d8), one fused
+// multiply-add each per block, and the result is X8 − X11.
+//
 // func dotQ4_KAVX2(w, a *byte, nb int) float32
 TEXT ·dotQ4_KAVX2(SB), NOSPLIT, $0-28
 	MOVQ w+0(FP), SI
 	MOVQ a+8(FP), DI
 	MOVQ nb+16(FP), CX
 	VMOVDQU nib<>(SB), Y15
-	VXORPS X8, X8, X8 // the result, in lane 0
+	VXORPS X8, X8, X8   // acc, in lane 0
+	VXORPS X11, X11, X11 // accMin, in lane 0
 q4kloop:
-	KMSTART
+	KMSTART(VFMADD231SS, X11)
 	NIB(16)
 	KMDOT(4, wbc<>+0(SB), wbc<>+32(SB))
 	NIB(48)
@@ -507,6 +532,7 @@ q4kloop:
 	ADDQ $292, DI
 	DECQ CX
 	JNZ  q4kloop
+	VSUBSS X11, X8, X8
 	VMOVSS X8, ret+24(FP)
 	VZEROUPPER
 	RET
@@ -522,7 +548,7 @@ TEXT ·dotQ5_KAVX2(SB), NOSPLIT, $0-28
 	VMOVDQU nib<>(SB), Y15
 	VXORPS X8, X8, X8 // the result, in lane 0
 q5kloop:
-	KMSTART
+	KMSTART(VFNMADD231SS, X8)
 	VMOVDQU 16(SI), Y9
 	NIB(48)
 	HIBIT(VPSLLW, 4, Y9, Y3, Y10)
@@ -612,13 +638,16 @@ q6kloop:
 	VMOVD AX, X1
 	VCVTPH2PS X1, X1
 	VMULSS 0(DI), X1, X1
-	HSUMI
-	VFMADD231SS X7, X1, X0
+	// ggml's order: the int32 lanes, converted, times d into float lanes.
+	VCVTDQ2PS    Y7, Y7
+	VBROADCASTSS X1, Y1
+	VFMADD231PS  Y7, Y1, Y0
 	ADDQ $210, SI
 	ADDQ $292, DI
 	DECQ CX
 	JMP  q6kloop
 q6kdone:
+	HSUM8
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
@@ -677,23 +706,121 @@ q6kdone:
 	VADDPS       X0, X5, X5 \
 	VHADDPS      X5, X4, X15
 
+// Q8ROWF adds the int32 lanes of Yi, converted to float and times the lane
+// of Y8 that sel picks (row i's scale product), to the float lanes of acc
+// with one fused multiply-add, as dotQ8_0Q8_0 does. Clobbers Yi, Y9.
+#define Q8ROWF(Yi, sel, acc) \
+	VCVTDQ2PS   Yi, Yi      \
+	VPERMILPS   $sel, Y8, Y9 \
+	VFMADD231PS Yi, Y9, acc
+
+// Q8SCALE4 sets Y8 to the four products of the weight scale (Y12) and the
+// activation scales at (R14), in both halves.
+#define Q8SCALE4 \
+	VBROADCASTF128 (R14), Y8 \
+	VMULPS       Y12, Y8, Y8
+
+// Q8ROWF4 adds the int32 lanes of Y0..Y3 (rows 0..3) to the float lanes of
+// Y4..Y7 (one register of eight lanes per row) in ggml's order
+// (dotQ8_0Q8_0).
+#define Q8ROWF4 \
+	Q8ROWF(Y0, 0x00, Y4) \
+	Q8ROWF(Y1, 0x55, Y5) \
+	Q8ROWF(Y2, 0xaa, Y6) \
+	Q8ROWF(Y3, 0xff, Y7)
+
+// Q8EXACT4 is Q8ACT4 for Q8_0 weights in ggml's order: it adds one block
+// of the four rows to the float lanes of Y4..Y7.
+#define Q8EXACT4 \
+	Q8SCALE4                \
+	Q8ACT(2(DI), Y0)        \
+	Q8ACT(2(DI)(R12*1), Y1) \
+	Q8ACT(2(DI)(R12*2), Y2) \
+	Q8ACT(2(DI)(R13*1), Y3) \
+	Q8ROWF4
+
+// Q8VNNI is Q8ACT with one VPDPBUSD (AVX512-VNNI, AVX-512VL) in place of
+// VPMADDUBSW and VPMADDWD: the same lanes, exact. Clobbers Y14.
+#define Q8VNNI(mem, acc) \
+	VMOVDQU  mem, Y14        \
+	VPSIGNB  Y10, Y14, Y14   \
+	VPXOR    acc, acc, acc   \
+	VPDPBUSD Y14, Y11, acc
+
+// Q8VNNI4 is Q8EXACT4 with Q8VNNI.
+#define Q8VNNI4 \
+	Q8SCALE4                 \
+	Q8VNNI(2(DI), Y0)        \
+	Q8VNNI(2(DI)(R12*1), Y1) \
+	Q8VNNI(2(DI)(R12*2), Y2) \
+	Q8VNNI(2(DI)(R13*1), Y3) \
+	Q8ROWF4
+
+// Q8ROWSUMS leaves in X15 the sums of the eight lanes of each of Y4..Y7 in
+// the order of hsum8: the upper four lanes onto the lower four, lanes 2
+// and 3 onto 0 and 1 (two rows at a time), then lane 1 onto lane 0.
+// Clobbers Y0..Y7.
+#define Q8ROWSUMS \
+	VEXTRACTF128 $1, Y4, X0 \
+	VADDPS       X0, X4, X4 \
+	VEXTRACTF128 $1, Y5, X1 \
+	VADDPS       X1, X5, X5 \
+	VEXTRACTF128 $1, Y6, X2 \
+	VADDPS       X2, X6, X6 \
+	VEXTRACTF128 $1, Y7, X3 \
+	VADDPS       X3, X7, X7 \
+	VUNPCKLPD    X5, X4, X0 \
+	VUNPCKHPD    X5, X4, X1 \
+	VADDPS       X1, X0, X0 \
+	VUNPCKLPD    X7, X6, X2 \
+	VUNPCKHPD    X7, X6, X3 \
+	VADDPS       X3, X2, X2 \
+	VHADDPS      X2, X0, X15
+
 // func dotQ8_0x4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
 TEXT ·dotQ8_0x4AVX2(SB), NOSPLIT, $0-56
 	ARGS4
 	VMOVDQU onesw<>(SB), Y13
-	F4START
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
 q8x4loop:
 	VPBROADCASTW 0(SI), X12
 	VCVTPH2PS    X12, Y12
 	VMOVDQU      2(SI), Y10
 	VPABSB       Y10, Y11
-	Q8ACT4
+	Q8EXACT4
 	ADDQ $34, SI
 	ADDQ $34, DI
 	ADDQ $16, R14
 	DECQ CX
 	JNZ  q8x4loop
-	F4END
+	Q8ROWSUMS
+	STORE4
+	VZEROUPPER
+	RET
+
+// func dotQ8_0x4VNNI(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+// is dotQ8_0x4AVX2 for CPUs with AVX512-VNNI and AVX-512VL.
+TEXT ·dotQ8_0x4VNNI(SB), NOSPLIT, $0-56
+	ARGS4
+	VXORPS Y4, Y4, Y4
+	VXORPS Y5, Y5, Y5
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+q8x4vloop:
+	VPBROADCASTW 0(SI), X12
+	VCVTPH2PS    X12, Y12
+	VMOVDQU      2(SI), Y10
+	VPABSB       Y10, Y11
+	Q8VNNI4
+	ADDQ $34, SI
+	ADDQ $34, DI
+	ADDQ $16, R14
+	DECQ CX
+	JNZ  q8x4vloop
+	Q8ROWSUMS
 	STORE4
 	VZEROUPPER
 	RET
@@ -758,10 +885,17 @@ q40x4loop:
 	VINSERTPS $0x20, 0(DI)(R12*2), X5, X5 \
 	VINSERTPS $0x30, 0(DI)(R13*1), X5, X5
 
-// KMSTART4 begins a Q4_K/Q5_K block in the four-row kernels: Y14 gets the
-// scales as words in both lanes, X15 loses dmin*d8*mins·bsums of each row,
-// X6 gets d*d8 of each row, and Y0..Y3 are cleared.
-#define KMSTART4 \
+// ZERO4 clears the integer sums Y0..Y3 of the four rows.
+#define ZERO4 \
+	VPXOR Y0, Y0, Y0 \
+	VPXOR Y1, Y1, Y1 \
+	VPXOR Y2, Y2, Y2 \
+	VPXOR Y3, Y3, Y3
+
+// KMMINS4 begins a Q4_K/Q5_K block in the four-row kernels: Y14 gets the
+// scales as words in both lanes and Y4..Y7 the int32 min·(bsums[2j] +
+// bsums[2j+1]) of sub-blocks j = 0..7 of rows 0..3 (dword j).
+#define KMMINS4 \
 	UNPACKSC                        \
 	VMOVQ R8, X14                   \
 	VPMOVZXBW X14, X14              \
@@ -774,7 +908,13 @@ q40x4loop:
 	VPMADDWD 260(DI), Y9, Y4        \
 	VPMADDWD 260(DI)(R12*1), Y9, Y5 \
 	VPMADDWD 260(DI)(R12*2), Y9, Y6 \
-	VPMADDWD 260(DI)(R13*1), Y9, Y7 \
+	VPMADDWD 260(DI)(R13*1), Y9, Y7
+
+// KMSTART4 begins a Q5_K block in the four-row kernels: Y14 gets the
+// scales as words in both lanes, X4 the f32 mins·bsums of each row, X7
+// dmin*d8 and X6 d*d8 of each row, and Y0..Y3 are cleared.
+#define KMSTART4 \
+	KMMINS4                         \
 	REDUCE4(Y4, Y5, Y6, Y7, X4, X6) \
 	VCVTDQ2PS X4, X4                \
 	D8VEC                           \
@@ -783,12 +923,8 @@ q40x4loop:
 	VPBROADCASTW 2(SI), X7          \
 	VCVTPH2PS X7, X7                \
 	VMULPS X5, X7, X7               \
-	VFNMADD231PS X4, X7, X15        \
 	VMULPS X5, X6, X6               \
-	VPXOR Y0, Y0, Y0                \
-	VPXOR Y1, Y1, Y1                \
-	VPXOR Y2, Y2, Y2                \
-	VPXOR Y3, Y3, Y3
+	ZERO4
 
 // KMEND4 adds d*d8 times the integer sums of the four rows to X15.
 #define KMEND4 \
@@ -796,25 +932,88 @@ q40x4loop:
 	VCVTDQ2PS X0, X0                \
 	VFMADD231PS X0, X6, X15
 
+// Q4KSTART4 begins a Q4_K block in dotQ4_Kx4AVX2: Y14 gets the scales as
+// words, Y4 the f32 min sums of sub-block pairs 0 (lanes 0..3, rows 0..3)
+// and 2 (lanes 4..7), Y7 those of pairs 1 and 3, and Y6 [d*d8 of rows
+// 0..3, dmin*d8 of rows 0..3]. Clobbers Y5, Y8. With rRpP the min sum of
+// row R and pair P, the two VPHADDD leave r0p0 r0p1 r1p0 r1p1 | r0p2 r0p3
+// r1p2 r1p3 and the same of rows 2, 3; VPSHUFD swaps the middle dwords
+// (r0p0 r1p0 r0p1 r1p1 | ...), and the quadword unpacks gather pairs 0
+// and 2 (low) and 1 and 3 (high) of the four rows.
+#define Q4KSTART4 \
+	KMMINS4                     \
+	VPHADDD     Y5, Y4, Y4      \
+	VPHADDD     Y7, Y6, Y6      \
+	VPSHUFD     $0xd8, Y4, Y4   \
+	VPSHUFD     $0xd8, Y6, Y6   \
+	VPUNPCKHQDQ Y6, Y4, Y7      \
+	VPUNPCKLQDQ Y6, Y4, Y4      \
+	VCVTDQ2PS   Y4, Y4          \
+	VCVTDQ2PS   Y7, Y7          \
+	D8VEC                       \
+	VPBROADCASTW 0(SI), X6      \
+	VCVTPH2PS   X6, X6          \
+	VMULPS      X5, X6, X6      \
+	VPBROADCASTW 2(SI), X8      \
+	VCVTPH2PS   X8, X8          \
+	VMULPS      X5, X8, X8      \
+	VINSERTF128 $1, X8, Y6, Y6
+
+// Q4KPAIRSUMS leaves in X0 the f32 integer sums of one sub-block pair of
+// the four rows (Y0..Y3), to which a Q4KPAIR macro adds the pair's min
+// sums in lanes 4..7.
+#define Q4KPAIRSUMS \
+	REDUCE4(Y0, Y1, Y2, Y3, X0, X2) \
+	VCVTDQ2PS X0, X0
+
+// Q4KPAIRFMA accumulates Y0 = [sums, min sums] of one pair of the four
+// rows into Y15 = [acc, accMin] with the scales Y6 and clears the sums.
+#define Q4KPAIRFMA \
+	VFMADD231PS Y0, Y6, Y15 \
+	ZERO4
+
+// Q4KPAIRLO ends a pair whose min sums are the lower lanes of Xm.
+#define Q4KPAIRLO(Xm) \
+	Q4KPAIRSUMS                \
+	VINSERTF128 $1, Xm, Y0, Y0 \
+	Q4KPAIRFMA
+
+// Q4KPAIRHI ends a pair whose min sums are the upper lanes of Ym.
+#define Q4KPAIRHI(Ym) \
+	Q4KPAIRSUMS                   \
+	VBLENDPS $0xf0, Ym, Y0, Y0    \
+	Q4KPAIRFMA
+
 // func dotQ4_Kx4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
+//
+// It follows the order of llama.cpp's gemm for repacked Q4_K weights (see
+// q4KAcc.addPairs): lanes 0..3 of Y15 accumulate isum·(d*d8) of the four
+// rows and lanes 4..7 msum·(dmin*d8), with one fused multiply-add per
+// pair of sub-blocks; the results are the lower lanes minus the upper ones.
 TEXT ·dotQ4_Kx4AVX2(SB), NOSPLIT, $0-56
 	ARGS4
-	VXORPS X15, X15, X15
+	VXORPS Y15, Y15, Y15
+	ZERO4
 q4kx4loop:
-	KMSTART4
+	Q4KSTART4
 	NIB4(16)
 	KMDOT4(4, wbc<>+0(SB), wbc<>+32(SB))
+	Q4KPAIRLO(X4)
 	NIB4(48)
 	KMDOT4(68, wbc<>+64(SB), wbc<>+96(SB))
+	Q4KPAIRLO(X7)
 	NIB4(80)
 	KMDOT4(132, wbc<>+128(SB), wbc<>+160(SB))
+	Q4KPAIRHI(Y4)
 	NIB4(112)
 	KMDOT4(196, wbc<>+192(SB), wbc<>+224(SB))
-	KMEND4
+	Q4KPAIRHI(Y7)
 	ADDQ $144, SI
 	ADDQ $292, DI
 	DECQ CX
 	JNZ  q4kx4loop
+	VEXTRACTF128 $1, Y15, X0
+	VSUBPS X0, X15, X15
 	STORE4
 	VZEROUPPER
 	RET
@@ -825,6 +1024,7 @@ TEXT ·dotQ5_Kx4AVX2(SB), NOSPLIT, $0-56
 	VXORPS X15, X15, X15
 q5kx4loop:
 	KMSTART4
+	VFNMADD231PS X4, X7, X15
 	VMOVDQU 16(SI), Y7
 	NIB4(48)
 	HIBIT(VPSLLW, 4, Y7, Y12, Y4)
@@ -900,10 +1100,34 @@ q5kx4loop:
 	VPSLLD   $5, acc, acc  \
 	VPSUBD   acc, Y7, acc
 
+// Q6KFMA adds the int32 lanes of Ya, converted to float and times X6 (the
+// f16 weight scale) times the f32 scale of the activation block at mem, to
+// the eight float lanes at acc(SP), as dotQ6_KAVX2 does for one row.
+// Clobbers Ya, X7.
+#define Q6KFMA(mem, Ya, acc) \
+	VCVTDQ2PS    Ya, Ya             \
+	VMULSS       mem, X6, X7        \
+	VBROADCASTSS X7, Y7             \
+	VFMADD213PS  acc(SP), Y7, Ya    \
+	VMOVUPS      Ya, acc(SP)
+
+// Q6KOUT writes the sum of the eight float lanes at acc(SP), in HSUM8's
+// order, to dst.
+#define Q6KOUT(acc, dst) \
+	VMOVUPS acc(SP), Y0 \
+	HSUM8               \
+	VMOVSS  X0, dst
+
 // func dotQ6_Kx4AVX2(w, a *byte, astride, nb int, scales, y *float32, ystride int)
-TEXT ·dotQ6_Kx4AVX2(SB), NOSPLIT, $0-56
+// Each row keeps eight float lanes on the stack (32 bytes at 32r), in the
+// order of the one-row kernel, so that its result is the same bit for bit.
+TEXT ·dotQ6_Kx4AVX2(SB), NOSPLIT, $128-56
 	ARGS4
-	VXORPS X15, X15, X15
+	VXORPS  Y15, Y15, Y15
+	VMOVUPS Y15, 0(SP)
+	VMOVUPS Y15, 32(SP)
+	VMOVUPS Y15, 64(SP)
+	VMOVUPS Y15, 96(SP)
 q6kx4loop:
 	VPMOVSXBW 192(SI), Y6
 	VPERMQ $0x44, Y6, Y4 // scales 0..7 in both lanes
@@ -915,18 +1139,23 @@ q6kx4loop:
 	Q6KINIT(260(DI)(R13*1), Y3)
 	Q6KHALF4(0, 128, 4, Y4)
 	Q6KHALF4(64, 160, 132, Y5)
-	REDUCE4(Y0, Y1, Y2, Y3, X0, X2)
-	VCVTDQ2PS X0, X0
-	D8VEC
 	VPBROADCASTW 208(SI), X6
 	VCVTPH2PS X6, X6
-	VMULPS X5, X6, X6
-	VFMADD231PS X0, X6, X15
+	Q6KFMA(0(DI), Y0, 0)
+	Q6KFMA(0(DI)(R12*1), Y1, 32)
+	Q6KFMA(0(DI)(R12*2), Y2, 64)
+	Q6KFMA(0(DI)(R13*1), Y3, 96)
 	ADDQ $210, SI
 	ADDQ $292, DI
 	DECQ CX
 	JNZ  q6kx4loop
-	STORE4
+	MOVQ y+40(FP), R10
+	MOVQ ystride+48(FP), R11
+	Q6KOUT(0, (R10))
+	Q6KOUT(32, (R10)(R11*4))
+	LEAQ (R10)(R11*8), R10
+	Q6KOUT(64, (R10))
+	Q6KOUT(96, (R10)(R11*4))
 	VZEROUPPER
 	RET
 

@@ -2,7 +2,6 @@ package quant
 
 import (
 	"encoding/binary"
-	"math"
 	"sync/atomic"
 
 	"github.com/odbench/odbench/gguf"
@@ -124,7 +123,7 @@ func (j *matMulJob) do(lo, hi int) {
 // rows are quantized once to VecDotType(t) in scratch (nil allocates one for
 // this call); cache-sized tiles of weight rows × activation rows are split
 // across the pool (nil runs on the calling goroutine). Where the active
-// kernel set has a packed path for t (avx512vnni: Q4_0, Q8_0, Q4_K, Q6_K)
+// kernel set has a packed path for t (avx512vnni: Q4_0)
 // and n is at least minPackedActs, the activations are quantized straight
 // into packed groups and the weights decoded once per chunk of 16 rows for
 // all n (matMulPacked). Shapes that do not fit the buffers panic.
@@ -180,25 +179,16 @@ const (
 	// packs at once.
 	maxItemTiles = 4
 	// weightBlock is the packed weight bytes per block of a chunk: the
-	// quants of 16 rows, their f32 scales at weightScales, their f32
-	// minimums (Q4_K) or int32 sub-block scales of the first 16 elements
-	// (Q6_K) at weightMins and those of the second 16 (Q6_K) at
-	// weightHigh.
+	// quants of 16 rows and their f32 scales at weightScales; its last 128
+	// bytes are unused.
 	weightBlock  = 704
 	weightScales = 512
-	weightMins   = 576
-	weightHigh   = 640
 	// actBlock is the packed activation bytes per block of a group: the
-	// 32 quants of row i at 32i, its f32 scale at actScales+4i, its int32
-	// bias, −k·Σa for the weights' offset k (for Q6_K over the first 16
-	// elements), at actBiases+4i, the f32 −scale·Σa that the weight
-	// minimums multiply at actMins+4i and the int32 bias of the second 16
-	// elements (Q6_K) at actHigh+4i.
-	actBlock  = 384
+	// 32 quants of row i at 32i, its f32 scale at actScales+4i and its
+	// int32 bias, −k·Σa for the weights' offset k, at actBiases+4i.
+	actBlock  = 320
 	actScales = 256
 	actBiases = 288
-	actMins   = 320
-	actHigh   = 352
 )
 
 // tiled is a weight type's packed path. The layouts are those
@@ -254,67 +244,6 @@ func (j *packJob) do(lo, hi int) {
 				clear(blk[32*i : 32*i+32])
 				clear(blk[actScales+4*i : actScales+4*i+4])
 				clear(blk[actBiases+4*i : actBiases+4*i+4])
-				clear(blk[actMins+4*i : actMins+4*i+4])
-				clear(blk[actHigh+4*i : actHigh+4*i+4])
-			}
-		}
-	}
-}
-
-// packQ4_KScales writes the f32 scales d·sc and minimums dmin·m of the nb
-// blocks of 32 (8 per super-block) of rows Q4_K weight rows, the first at
-// w and the next ones rowBytes further, to the packed weight blocks in
-// dst, and zeros for the lanes past rows.
-func packQ4_KScales(dst, w []byte, rowBytes, nb, rows int) {
-	for b := 0; b < nb; b += 8 {
-		for r := range tileLanes {
-			var d, dmin float32
-			var sc *[12]byte
-			if r < rows {
-				blk := w[r*rowBytes+b/8*144 : r*rowBytes+b/8*144+144]
-				d = FP16ToFP32(binary.LittleEndian.Uint16(blk))
-				dmin = FP16ToFP32(binary.LittleEndian.Uint16(blk[2:]))
-				sc = (*[12]byte)(blk[4:16])
-			}
-			for k := range 8 {
-				var ws, wm float32
-				if sc != nil {
-					s, m := scaleMinK4(k, sc[:])
-					ws, wm = d*float32(s), dmin*float32(m)
-				}
-				o := (b+k)*weightBlock + 4*r
-				binary.LittleEndian.PutUint32(dst[weightScales+o:], math.Float32bits(ws))
-				binary.LittleEndian.PutUint32(dst[weightMins+o:], math.Float32bits(wm))
-			}
-		}
-	}
-}
-
-// packQ6_KScales writes the f32 scales d and the int32 sub-block scales of
-// the nb blocks of 32 (8 per super-block) of rows Q6_K weight rows, the
-// first at w and the next ones rowBytes further, to the packed weight
-// blocks in dst, and zeros for the lanes past rows. Block 4h+q of a
-// super-block holds its elements 128h+32q to 128h+32q+31, whose sub-block
-// scales are scales[8h+2q] and scales[8h+2q+1].
-func packQ6_KScales(dst, w []byte, rowBytes, nb, rows int) {
-	for b := 0; b < nb; b += 8 {
-		for r := range tileLanes {
-			var d float32
-			var sc []byte
-			if r < rows {
-				blk := w[r*rowBytes+b/8*210 : r*rowBytes+b/8*210+210]
-				d = FP16ToFP32(binary.LittleEndian.Uint16(blk[208:]))
-				sc = blk[192:208]
-			}
-			for k := range 8 {
-				var lo, hi int32
-				if sc != nil {
-					lo, hi = int32(int8(sc[2*k])), int32(int8(sc[2*k+1]))
-				}
-				o := (b+k)*weightBlock + 4*r
-				binary.LittleEndian.PutUint32(dst[weightScales+o:], math.Float32bits(d))
-				binary.LittleEndian.PutUint32(dst[weightMins+o:], uint32(lo))
-				binary.LittleEndian.PutUint32(dst[weightHigh+o:], uint32(hi))
 			}
 		}
 	}

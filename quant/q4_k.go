@@ -179,24 +179,66 @@ func dequantizeRowQ5_K(y []byte, x []float32) {
 	}
 }
 
-// dotK is the dot product of one Q4_K or Q5_K super-block (head b[0:16])
-// with one Q8_K block of scale ad, as ggml_vec_dot_q4_K_q8_K computes it
-// from the integer sums qa[j] = Σ q·a of the eight 32-element sub-blocks:
-// the mins enter through the activation sums as[j] = Σ a of the
-// sub-blocks. It unpacks the scales as scaleMinK4 does, with the sub-block
-// index constant in each half.
-func dotK(b []byte, qa, as *[qkK / 32]int32, ad float32) float32 {
+// kSums returns the integer sums of one Q4_K or Q5_K super-block (head
+// b[0:16]) from the integer sums qa[j] = Σ q·a of its eight 32-element
+// sub-blocks and the activation sums as[j] = Σ a of the sub-blocks:
+// isum = Σ scale[j]·qa[j] and msum = Σ min[j]·as[j]. It unpacks the scales
+// as scaleMinK4 does, with the sub-block index constant in each half.
+func kSums(b []byte, qa, as *[qkK / 32]int32) (isum, msum int32) {
 	sc := (*[12]byte)(b[4:16])
-	var isum, msum int32
 	for j := range 4 {
 		isum += int32(sc[j]&63) * qa[j]
 		msum += int32(sc[j+4]&63) * as[j]
 		isum += int32(sc[j+8]&15|sc[j]>>6<<4) * qa[j+4]
 		msum += int32(sc[j+8]>>4|sc[j+4]>>6<<4) * as[j+4]
 	}
+	return isum, msum
+}
+
+// dotK is the dot product of one Q5_K super-block (head b[0:16]) with one
+// Q8_K block of scale ad, as ggml_vec_dot_q5_K_q8_K computes it from the
+// sums of kSums: the mins enter through the activation sums.
+func dotK(b []byte, qa, as *[qkK / 32]int32, ad float32) float32 {
+	isum, msum := kSums(b, qa, as)
 	d, dmin := loadF16(b[0:])*ad, loadF16(b[2:])*ad
 	return float32(d*float32(isum)) - float32(dmin*float32(msum))
 }
+
+// q4KAcc is the float state of a Q4_K dot product in llama.cpp's order
+// for repacked (q4_K_8x8) weights: two float32 accumulators, acc for the
+// scaled sums and accMin for the mins, fed by fused multiply-adds of exact
+// integer sums with d·ad and dmin·ad (each product rounded to float32
+// first); the result is acc − accMin. ggml_gemv_q4_K_8x8_q8_K (one
+// activation row) feeds them once per super-block (add);
+// ggml_gemm_q4_K_8x8_q8_K (activation rows in groups of four) once per
+// pair of 32-element sub-blocks (addPairs).
+type q4KAcc struct{ acc, accMin float32 }
+
+// add accumulates one super-block (head b[0:16]) with the Q8_K scale ad
+// from the sums of kSums.
+func (s *q4KAcc) add(b []byte, qa, as *[qkK / 32]int32, ad float32) {
+	isum, msum := kSums(b, qa, as)
+	s.acc = fma32(float32(isum), loadF16(b[0:])*ad, s.acc)
+	s.accMin = fma32(float32(msum), loadF16(b[2:])*ad, s.accMin)
+}
+
+// addPairs accumulates one super-block as add does but with one fused
+// multiply-add per pair of sub-blocks 2p, 2p+1 (p = 0..3), of the sums
+// scale·qa and min·as of the pair.
+func (s *q4KAcc) addPairs(b []byte, qa, as *[qkK / 32]int32, ad float32) {
+	d, dmin := loadF16(b[0:])*ad, loadF16(b[2:])*ad
+	for p := range qkK / 64 {
+		s0, m0 := scaleMinK4(2*p, b[4:16])
+		s1, m1 := scaleMinK4(2*p+1, b[4:16])
+		isum := int32(s0)*qa[2*p] + int32(s1)*qa[2*p+1]
+		msum := int32(m0)*as[2*p] + int32(m1)*as[2*p+1]
+		s.acc = fma32(float32(isum), d, s.acc)
+		s.accMin = fma32(float32(msum), dmin, s.accMin)
+	}
+}
+
+// result returns acc − accMin.
+func (s *q4KAcc) result() float32 { return s.acc - s.accMin }
 
 // q8KSums returns the sums of the activations of the eight 32-element
 // sub-blocks of a Q8_K block.
@@ -260,17 +302,33 @@ func sumsQ5K(b *[bytesQ5_K]byte, aq *[qkK]byte) (qa [qkK / 32]int32) {
 	return qa
 }
 
-// dotQ4_KQ8_K is ggml_vec_dot_q4_K_q8_K.
+// dotQ4_KQ8_K is the Q4_K·Q8_K dot product in the order of llama.cpp's
+// gemv for repacked Q4_K weights (q4KAcc.add), which its x86 build uses for
+// every matrix-vector product whose weight rows are a multiple of 8, and
+// for the last n%4 activation rows of a matrix product.
 func dotQ4_KQ8_K(w, a []byte, n int) float32 {
-	var sum float32
+	return dotQ4_KOrder(w, a, n, (*q4KAcc).add)
+}
+
+// dotQ4_KQ8_KGemm is dotQ4_KQ8_K in the order of llama.cpp's gemm
+// (q4KAcc.addPairs), which its x86 build uses for the activation rows of a
+// matrix product in groups of four: MatMul's four-row kernels follow it.
+func dotQ4_KQ8_KGemm(w, a []byte, n int) float32 {
+	return dotQ4_KOrder(w, a, n, (*q4KAcc).addPairs)
+}
+
+// dotQ4_KOrder is the Q4_K·Q8_K dot product with the super-blocks
+// accumulated by add.
+func dotQ4_KOrder(w, a []byte, n int, add func(s *q4KAcc, b []byte, qa, as *[qkK / 32]int32, ad float32)) float32 {
+	var s q4KAcc
 	for i := range n / qkK {
 		b := (*[bytesQ4_K]byte)(w[i*bytesQ4_K:])
 		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
 		qa := sumsQ4K((*[qkK / 2]byte)(b[16:]), (*[qkK]byte)(ab[4:]))
 		as := q8KSums(ab)
-		sum += dotK(b[:], &qa, &as, q8KScale(ab[:]))
+		add(&s, b[:], &qa, &as, q8KScale(ab[:]))
 	}
-	return sum
+	return s.result()
 }
 
 // dotQ5_KQ8_K is ggml_vec_dot_q5_K_q8_K.

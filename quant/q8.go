@@ -132,27 +132,31 @@ func dequantizeInt8(q []byte, d float32, x []float32) {
 	}
 }
 
-// dotQ8_0Q8_0 is ggml_vec_dot_q8_0_q8_0.
+// dotQ8_0Q8_0 is ggml_vec_dot_q8_0_q8_0 in the float order ggml-cpu
+// follows on x86 (the AVX2 and AVX-512 builds, and llamafile's
+// tinyBLAS_Q0_AVX, which prefill takes, alike): the eight int32 sums of
+// each block's runs of four products (lane l covering elements 4l..4l+3)
+// are converted to float and fused-multiply-added, with
+// d = f32(f16(w.d)·f16(a.d)), into eight float lanes, which hsum8 adds at
+// the end. The fast kernels reproduce this bit for bit.
 func dotQ8_0Q8_0(w, a []byte, n int) float32 {
-	var sum float32
-	w, a = w[:n/qk0*bytesQ8_0], a[:n/qk0*bytesQ8_0]
-	for len(w) >= bytesQ8_0 && len(a) >= bytesQ8_0 {
-		wb, ab := (*[bytesQ8_0]byte)(w), (*[bytesQ8_0]byte)(a)
-		s := dot32((*[qk0]byte)(wb[2:]), (*[qk0]byte)(ab[2:]))
-		sum += float32(float32(s) * (loadF16(wb[:]) * loadF16(ab[:])))
-		w, a = w[bytesQ8_0:], a[bytesQ8_0:]
+	var acc [8]float32
+	for i := range n / qk0 {
+		wb, ab := (*[bytesQ8_0]byte)(w[i*bytesQ8_0:]), (*[bytesQ8_0]byte)(a[i*bytesQ8_0:])
+		var lanes [8]int32
+		for j, q := range wb[2:] {
+			lanes[j/4] += int32(int8(q)) * int32(int8(ab[2+j]))
+		}
+		accumulateQ8_0(&acc, loadF16(wb[:])*loadF16(ab[:]), &lanes)
 	}
-	return sum
+	return hsum8(&acc)
 }
 
-// dot32 returns Σ int8(x[i])·int8(y[i]) over 32 bytes. Each weight byte
-// w = 16·h + l is split into its unsigned low nibble l and its signed high
-// nibble h (−8..7) by mulSigned: 32 terms within [−8·127, 8·128] per hsum
-// of the high halves, 16 terms within ±15·128 per hsum of the low ones.
-func dot32(x, y *[qk0]byte) int32 {
-	l0, h0 := mulSigned(rev(x[0:]), le64(y[0:]))
-	l1, h1 := mulSigned(rev(x[8:]), le64(y[8:]))
-	l2, h2 := mulSigned(rev(x[16:]), le64(y[16:]))
-	l3, h3 := mulSigned(rev(x[24:]), le64(y[24:]))
-	return 16*hsum(h0+h1+h2+h3) + hsum(l0+l1) + hsum(l2+l3)
+// accumulateQ8_0 adds the int32 lanes of one Q8_0 block, converted and
+// times its scale product d (exact: two f16 make at most 22 bits), to acc
+// with one rounding each, as VFMADD231PS does.
+func accumulateQ8_0(acc *[8]float32, d float32, lanes *[8]int32) {
+	for k, v := range lanes {
+		acc[k] = fma32(d, float32(v), acc[k])
+	}
 }

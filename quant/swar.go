@@ -11,9 +11,7 @@ import "encoding/binary"
 // the polynomial's value (an unsigned lane minus a constant), and as long as
 // every coefficient of a sum of such products stays within 16 bits the
 // wrapping uint64 arithmetic keeps them apart and hsum reads Σ back exactly.
-// Eight-bit weights are split into two nibbles first (mulSigned), so that
-// their products stay as small as those of the 4-bit formats. The sums are the same integers the plain loops give, so the results are
-// bit-identical to ggml's generic code.
+// The sums are the same integers the plain loops give.
 
 const (
 	lowNibbles  = 0x0f0f0f0f0f0f0f0f // the low nibble of every byte
@@ -48,22 +46,6 @@ func mulLanes(odd, even, a uint64) uint64 {
 	ae := u&evenBytes - 128*lanes
 	ao := u>>8&evenBytes - 128*lanes
 	return odd*ao + even*ae
-}
-
-// mulSigned returns the polynomial products whose X³ coefficients are
-// Σ l[k]·a[k] and Σ h[k]·a[k] over eight int8 weights w[k] = 16·h[k] + l[k]
-// (l the low nibble 0..15, h the signed high nibble −8..7), held in reverse
-// order in r as rev gives them, and the eight int8 activations of a. Every
-// term lies within ±15·128. It is two mulLanes on the same activations,
-// written out once: two calls would make it too large to inline.
-func mulSigned(r, a uint64) (lo, hi uint64) {
-	u := a ^ byteSigns
-	ae := u&evenBytes - 128*lanes
-	ao := u>>8&evenBytes - 128*lanes
-	r ^= byteSigns // h+8 in the high nibbles
-	lo = (r&nibbleLanes)*ao + (r>>8&nibbleLanes)*ae
-	hi = (r>>4&nibbleLanes-8*lanes)*ao + (r>>12&nibbleLanes-8*lanes)*ae
-	return lo, hi
 }
 
 // hsum returns the X³ coefficient of a sum of mulBytes products: exact when

@@ -53,19 +53,11 @@ func TestWordSumsMatchLoops(t *testing.T) {
 						t.Errorf("dotQ5 off %d, %s: %d, loop %d", off, what, got, want)
 					}
 				}
-				q8 := make([]int8, qk0)
-				for j := range q8 {
-					q8[j] = int8(w[j])
-				}
-				if got, want := dot32((*[qk0]byte)(w), (*[qk0]byte)(a)), dotRun(q8, a); got != want {
-					t.Errorf("dot32 %s: %d, loop %d", what, got, want)
-				}
 				aq := (*[qkK]byte)(a)
 				q4 := unpackQ4K(w[:qkK/2])
 				var b5 [bytesQ5_K]byte
 				copy(b5[:], w)
 				q5 := unpackQ5K(&b5)
-				q6 := unpackQ6K((*[bytesQ6_K]byte)(w))
 				got4, got5 := sumsQ4K((*[qkK / 2]byte)(w), aq), sumsQ5K(&b5, aq)
 				for j := range qkK / 32 {
 					if want := dotRun(q4[32*j:32*j+32], a[32*j:]); got4[j] != want {
@@ -80,13 +72,6 @@ func TestWordSumsMatchLoops(t *testing.T) {
 				copy(b3[:], w)
 				q3 := unpackQ3K(&b3)
 				got2, got3 := sums2(w[:qkK/4], nil, aq), sums2(b3[32:96], b3[:qkK/8], aq)
-				var want6 int32
-				for j := range qkK / 16 {
-					want6 += int32(int8(w[192+j])) * dotRun(q6[16*j:16*j+16], a[16*j:])
-				}
-				if got := scaledSumQ6K((*[bytesQ6_K]byte)(w), aq); got != want6 {
-					t.Errorf("scaledSumQ6K %s: %d, loop %d", what, got, want6)
-				}
 				for j := range qkK / 16 {
 					if want := dotRun(q2[16*j:16*j+16], a[16*j:]); got2[j] != want {
 						t.Errorf("sums2 (Q2_K) %s, run %d: %d, loop %d", what, j, got2[j], want)

@@ -74,6 +74,21 @@ func ggmlLanesGeneric(a, b []float32) float32 {
 	return reduce16(&x)
 }
 
+// tinyLanesGeneric returns Σ a[k]·b[k] as llamafile's tinyBLAS sums one
+// output of an F16 matrix product on AVX-512, the path llama.cpp takes for
+// the attention products of a batch of two or more tokens: element k in
+// lane k%16 of one register, fused multiply-adds in the order of k, then
+// reduce16. It is the reference of the assembly versions, which give the
+// same bits.
+func tinyLanesGeneric(a, b []float32) float32 {
+	b = b[:len(a)]
+	var acc [ggmlLanes]float32
+	for k := range a {
+		acc[k%ggmlLanes] = fma32(a[k], b[k], acc[k%ggmlLanes])
+	}
+	return reduce16(&acc)
+}
+
 // expGGML is ggml's AVX-512 ggml_v_expf for one lane: a rounding of
 // x·log2(e) to n, a two-part reduction b = x - n·ln2, a degree-5
 // polynomial and a scaling by 2ⁿ; 0 or +Inf beyond |n| > 192.

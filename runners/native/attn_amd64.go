@@ -10,6 +10,7 @@ import (
 // (same bits as the Go references; ODBENCH_GENERIC=1 forces the Go code).
 var (
 	ggmlDotLanes = ggmlLanesGeneric
+	tinyDotLanes = tinyLanesGeneric
 	ggmlExpSum   = expSumGeneric
 	ggmlSiluMul  = siluMulGeneric
 )
@@ -17,7 +18,16 @@ var (
 func init() {
 	if cpu.X86.HasAVX512F && os.Getenv("ODBENCH_GENERIC") != "1" {
 		ggmlDotLanes, ggmlExpSum, ggmlSiluMul = ggmlLanesAVX512Slices, expSumAVX512Slice, siluMulAVX512Slices
+		tinyDotLanes = tinyLanesAVX512Slices
 	}
+}
+
+func tinyLanesAVX512Slices(a, b []float32) float32 {
+	if len(a) == 0 {
+		return 0
+	}
+	_ = b[len(a)-1]
+	return tinyLanesAVX512(&a[0], &b[0], len(a))
 }
 
 func expSumAVX512Slice(x []float32, m float32) float64 {
@@ -57,3 +67,8 @@ func expSumAVX512(x *float32, n int, m float32) float64
 //
 //go:noescape
 func siluMulAVX512(gate, up *float32, n int)
+
+// tinyLanesAVX512 is tinyLanesGeneric over the n elements at a and b.
+//
+//go:noescape
+func tinyLanesAVX512(a, b *float32, n int) float32

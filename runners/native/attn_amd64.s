@@ -41,6 +41,18 @@ GLOBL masks<>(SB), RODATA|NOPTR, $34
 	VMOVUPS.Z (first*4)(DI), K1, Z5   \
 	VFMADD231PS Z5, Z4, acc
 
+// REDUCE16 sums the 16 lanes of Z0 into X0 as reduce16 does: halves,
+// quarters, then the two pairs. Uses X1.
+#define REDUCE16 \
+	VEXTRACTF64X4 $1, Z0, Y1 \
+	VADDPS Y1, Y0, Y0        \
+	VEXTRACTF128 $1, Y0, X1  \
+	VADDPS X1, X0, X0        \
+	VMOVHLPS X0, X0, X1      \
+	VADDPS X1, X0, X0        \
+	VMOVSHDUP X0, X1         \
+	VADDSS X1, X0, X0
+
 // func ggmlLanesAVX512(a, b *float32, n int) float32
 TEXT ·ggmlLanesAVX512(SB), NOSPLIT, $0-28
 	MOVQ a+0(FP), SI
@@ -80,14 +92,33 @@ reduce:
 	VADDPS Z2, Z0, Z0
 	VADDPS Z3, Z1, Z1
 	VADDPS Z1, Z0, Z0
-	VEXTRACTF64X4 $1, Z0, Y1
-	VADDPS Y1, Y0, Y0
-	VEXTRACTF128 $1, Y0, X1
-	VADDPS X1, X0, X0
-	VMOVHLPS X0, X0, X1
-	VADDPS X1, X0, X0
-	VMOVSHDUP X0, X1
-	VADDSS X1, X0, X0
+	REDUCE16
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func tinyLanesAVX512(a, b *float32, n int) float32
+TEXT ·tinyLanesAVX512(SB), NOSPLIT, $0-28
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DI
+	MOVQ n+16(FP), CX
+	VXORPS Z0, Z0, Z0
+tinystep:
+	CMPQ CX, $16
+	JLT  tinytail
+	VMOVUPS 0(SI), Z4
+	VFMADD231PS 0(DI), Z4, Z0
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	JMP  tinystep
+tinytail:
+	TESTQ CX, CX
+	JZ    tinyreduce
+	LEAQ  masks<>(SB), R10
+	TAILCHUNK(0, Z0)
+tinyreduce:
+	REDUCE16
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET

@@ -58,6 +58,7 @@ type state struct {
 	attLayer int
 	attPos0  int
 	attSWA   int
+	attBatch bool // two or more tokens: llama.cpp's tinyBLAS summation order
 }
 
 func newState(cfg *Config, w *weights, p *quant.Pool, mm *matMuler, kv *kvCache, nBatch int) *state {
@@ -237,7 +238,7 @@ func (s *state) block(il, n int) {
 	if c.slidingLayer(il) {
 		s.attSWA = c.SWA
 	}
-	s.kvLayer = -1
+	s.kvLayer, s.attBatch = -1, n > 1
 	if n > 1 {
 		s.prepKV(il, s.pos+n)
 	}
@@ -357,7 +358,7 @@ func (s *state) attnF16(worker, kvh, lo, n int, qs, scores, out []float32) {
 			mustDequant(kv.typ, kv.keys(s.attLayer, kvh, lo+j, lo+j+1), kr)
 		}
 		for g := range group {
-			scores[g*n+j] = dotF16GGML(kr, qf[g*H:(g+1)*H], false)
+			scores[g*n+j] = s.dotF16(kr, qf[g*H:(g+1)*H], false)
 		}
 	}
 	for g := range group {
@@ -367,9 +368,22 @@ func (s *state) attnF16(worker, kvh, lo, n int, qs, scores, out []float32) {
 			p[j] = quant.FP16ToFP32(quant.FP32ToFP16(v))
 		}
 		for d := range H {
-			out[g*H+d] = dotF16GGML(p, vals[d*stride:d*stride+n], true)
+			out[g*H+d] = s.dotF16(p, vals[d*stride:d*stride+n], true)
 		}
 	}
+}
+
+// dotF16 is one dot product of the F16 attention as llama.cpp computes it:
+// for a batch of two or more tokens its attention products go through
+// llamafile's tinyBLAS (tinyDotLanes) when their length is a multiple of
+// 16, which the padded value products always are, and otherwise through
+// ggml_vec_dot_f16 (dotF16GGML). padded says that a and b are the leading
+// part of rows padded with zeros.
+func (s *state) dotF16(a, b []float32, padded bool) float32 {
+	if s.attBatch && (padded || len(a)%ggmlLanes == 0) {
+		return tinyDotLanes(a, b[:len(a)])
+	}
+	return dotF16GGML(a, b, padded)
 }
 
 // mustDequant converts one cached row; the cache's widths were checked

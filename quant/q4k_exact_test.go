@@ -1,0 +1,190 @@
+package quant
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"github.com/odbench/odbench/gguf"
+)
+
+// The Q4_K products follow the float order of llama.cpp's repacked Q4_K
+// weights bit for bit (see q4KAcc): these tests hold every fast Q4_K path
+// to the generic one exactly, not within a tolerance.
+
+// q4KWant returns the Q4_K·Q8_K dot product of n elements computed from
+// its definition: the integer sums over the unpacked codes, scales and
+// mins (the mins against the Q8_K bsums, as llama.cpp takes them) of every
+// run of elems elements (256: llama.cpp's gemv, 64: its gemm), each fed to
+// q4KAcc's two accumulators.
+func q4KWant(w, a []byte, n, elems int) float32 {
+	var acc, accMin float32
+	for i := range n / qkK {
+		b := w[i*bytesQ4_K : (i+1)*bytesQ4_K]
+		ab := (*[bytesQ8_K]byte)(a[i*bytesQ8_K:])
+		q := unpackQ4K(b[16:])
+		ad := q8KScale(ab[:])
+		for r := 0; r < qkK; r += elems {
+			var isum, msum int32
+			for e := r; e < r+elems; e++ {
+				sc, _ := scaleMinK4(e/32, b[4:16])
+				isum += int32(sc) * int32(q[e]) * int32(int8(ab[4+e]))
+			}
+			for k := r / 16; k < (r+elems)/16; k++ {
+				_, m := scaleMinK4(k/2, b[4:16])
+				msum += int32(m) * q8KBsum(ab[:], k)
+			}
+			acc = fma32(float32(isum), loadF16(b[0:])*ad, acc)
+			accMin = fma32(float32(msum), loadF16(b[2:])*ad, accMin)
+		}
+	}
+	return acc - accMin
+}
+
+// q4KCase is one Q4_K weight row and four activation rows of n elements.
+type q4KCase struct {
+	what string
+	n    int
+	w    []byte
+	acts [4][]byte
+}
+
+// q4KCases returns rows of 1 to 40 super-blocks: random bytes and
+// reference-quantized weights, with activations of every row kind.
+func q4KCases(t *testing.T, rng *rand.Rand) []q4KCase {
+	var cs []q4KCase
+	for _, nb := range []int{1, 2, 3, 4, 5, 7, 8, 13, 16, 17, 40} {
+		n := nb * qkK
+		for _, wk := range weightKinds(gguf.TypeQ4_K) {
+			c := q4KCase{what: fmt.Sprintf("nb=%d weights %s", nb, wk), n: n}
+			if wk == "random-bytes" {
+				c.w = randomBlocks(rng, gguf.TypeQ4_K, nb)
+			} else {
+				c.w = quantizeRow(t, gguf.TypeQ4_K, floatRow(rng, wk, n))
+			}
+			for i := range c.acts {
+				c.acts[i] = quantizeRow(t, gguf.TypeQ8_K, floatRow(rng, rowKinds[(i+nb)%len(rowKinds)], n))
+			}
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}
+
+// TestQ4_KGenericOrder checks dotQ4_KQ8_K, the prepared generic kernel and
+// dotQ4_KQ8_KGemm against q4KWant bit for bit.
+func TestQ4_KGenericOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(71, 72))
+	pk := genericPrepared[gguf.TypeQ4_K]
+	for _, c := range q4KCases(t, rng) {
+		for i, a := range c.acts {
+			want := q4KWant(c.w, a, c.n, qkK)
+			if got := dotQ4_KQ8_K(c.w, a, c.n); math.Float32bits(got) != math.Float32bits(want) {
+				t.Errorf("%s activations %d: dotQ4_KQ8_K %g, want %g", c.what, i, got, want)
+			}
+			if got, want := dotQ4_KQ8_KGemm(c.w, a, c.n), q4KWant(c.w, a, c.n, 64); math.Float32bits(got) != math.Float32bits(want) {
+				t.Errorf("%s activations %d: dotQ4_KQ8_KGemm %g, want %g", c.what, i, got, want)
+			}
+			p := make([]byte, pk.bytes(c.n))
+			pk.prepare(a, p, c.n)
+			if got := pk.dot(c.w, p, c.n); math.Float32bits(got) != math.Float32bits(want) {
+				t.Errorf("%s activations %d: prepared %g, want %g", c.what, i, got, want)
+			}
+		}
+	}
+}
+
+// TestQ4_KKernelsBitExact holds every Q4_K one-row kernel of this CPU to
+// dotQ4_KQ8_K and every four-row kernel to dotQ4_KQ8_KGemm bit for bit.
+// Only the x86 kernels follow those orders; the others are held to a
+// tolerance by TestFastKernelsMatchGeneric.
+func TestQ4_KKernelsBitExact(t *testing.T) {
+	sets := archKernelSets()
+	if len(sets) == 0 || runtime.GOARCH != "amd64" {
+		t.Skip("no x86 kernels on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(73, 74))
+	cases := q4KCases(t, rng)
+	for _, set := range sets {
+		k, k4 := set.dot[gguf.TypeQ4_K], set.dot4[gguf.TypeQ4_K]
+		t.Run(set.name, func(t *testing.T) {
+			for _, c := range cases {
+				stride := len(c.acts[0]) + bytesQ8_K // a gap between the rows
+				a4 := make([]byte, 4*stride)
+				const ystride = 3
+				y := make([]float32, 3*ystride+1)
+				for i, a := range c.acts {
+					copy(a4[i*stride:], a)
+				}
+				if k4 != nil {
+					k4(c.w, a4, stride, c.n, nil, y, ystride)
+				}
+				for i, a := range c.acts {
+					want := dotQ4_KQ8_K(c.w, a, c.n)
+					if got := k(c.w, a, c.n); k != nil && math.Float32bits(got) != math.Float32bits(want) {
+						t.Errorf("%s activations %d: one-row kernel %g, generic %g", c.what, i, got, want)
+					}
+					want = dotQ4_KQ8_KGemm(c.w, a, c.n)
+					if got := y[i*ystride]; k4 != nil && math.Float32bits(got) != math.Float32bits(want) {
+						t.Errorf("%s activations %d: four-row kernel %g, generic %g", c.what, i, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestQ4_KMatMulOrder checks, for every x86 kernel set, that MatMul's Q4_K
+// products follow llama.cpp's matrix product bit for bit: the activation
+// rows in groups of four in its gemm order (dotQ4_KQ8_KGemm), the last n%4
+// in its gemv order, equal to MatVec's and to dotQ4_KQ8_K.
+func TestQ4_KMatMulOrder(t *testing.T) {
+	sets := archKernelSets()
+	if len(sets) == 0 || runtime.GOARCH != "amd64" {
+		t.Skip("no x86 kernels on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(75, 76))
+	pool := NewPool(2)
+	defer pool.Close()
+	var scratch Scratch
+	saved := active
+	defer func() { active = saved }()
+	for _, set := range sets {
+		active = set
+		for _, tc := range []struct{ rows, nb, n int }{{5, 1, 1}, {17, 3, 4}, {33, 9, 11}, {40, 16, 8}, {9, 2, 70}} {
+			t.Run(fmt.Sprintf("%s/rows=%d/nb=%d/n=%d", set.name, tc.rows, tc.nb, tc.n), func(t *testing.T) {
+				cols := tc.nb * qkK
+				w := randomBlocks(rng, gguf.TypeQ4_K, tc.rows*tc.nb)
+				x := make([]float32, tc.n*cols)
+				for i := range tc.n {
+					copy(x[i*cols:], floatRow(rng, rowKinds[i%len(rowKinds)], cols))
+				}
+				y := make([]float32, tc.n*tc.rows)
+				MatMul(pool, gguf.TypeQ4_K, w, tc.rows, cols, x, tc.n, y, &scratch)
+				yv := make([]float32, tc.rows)
+				a := make([]byte, tc.nb*bytesQ8_K)
+				rb := tc.nb * bytesQ4_K
+				for i := range tc.n {
+					xi := x[i*cols : (i+1)*cols]
+					MatVec(pool, gguf.TypeQ4_K, w, tc.rows, cols, xi, yv, &scratch)
+					quantizeActivations("test", gguf.TypeQ8_K, xi, a)
+					for r := range tc.rows {
+						got, vec := y[i*tc.rows+r], yv[r]
+						want := dotQ4_KQ8_K(w[r*rb:(r+1)*rb], a, cols)
+						if math.Float32bits(vec) != math.Float32bits(want) {
+							t.Fatalf("row %d activation %d: MatVec %g, generic %g", r, i, vec, want)
+						}
+						if i < tc.n-tc.n%4 {
+							want = dotQ4_KQ8_KGemm(w[r*rb:(r+1)*rb], a, cols)
+						}
+						if math.Float32bits(got) != math.Float32bits(want) {
+							t.Fatalf("row %d activation %d of %d: MatMul %g, generic %g", r, i, tc.n, got, want)
+						}
+					}
+				}
+			})
+		}
+	}
+}

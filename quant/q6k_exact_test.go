@@ -1,0 +1,202 @@
+package quant
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"github.com/odbench/odbench/gguf"
+)
+
+// The Q6_K products follow the float order of ggml's x86 kernel bit for
+// bit (see dotQ6_KQ8_K): these tests hold every fast Q6_K path to the
+// generic one exactly, not within a tolerance.
+
+// TestFMA32RoundsOnce compares fma32 with a·b+c computed exactly and
+// rounded once to float32, on random operands and on sums built to lie on
+// or next to a float32 rounding boundary, where rounding through float64
+// first would go wrong.
+func TestFMA32RoundsOnce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(61, 62))
+	type triple struct{ a, b, c float32 }
+	cases := []triple{
+		{1, 1, 0}, {0, 5, -0}, {3, -7, 21}, {1e-20, 1e-20, 1},
+		// a·b+c = 2 + 2^-22 + 2^-23 − 2^-53, just below a float32 tie: the
+		// float64 sum rounds onto the tie and float32 then rounds it up.
+		{0x1p-23 + 0x1p-38, 1 - 0x1p-15, 2 + 0x1p-22},
+		// The same below 2^-126, where float32 has fewer bits.
+		{0x1p-150 + 0x1p-165, 1 - 0x1p-15, 0x1p-126 + 0x1p-148},
+		{1e-20, 1.5e-20, 0}, {3e-39, 0.5, -1e-45},
+	}
+	for range 200000 {
+		a := float32(rng.NormFloat64()) * float32(math.Ldexp(1, rng.IntN(20)-10))
+		b := float32(rng.NormFloat64()) * float32(math.Ldexp(1, rng.IntN(20)-10))
+		c := float32(rng.NormFloat64()) * float32(math.Ldexp(1, rng.IntN(40)-20))
+		cases = append(cases, triple{a, b, c})
+		// c near −a·b: heavy cancellation.
+		cases = append(cases, triple{a, b, -float32(float64(a) * float64(b))})
+		// Small integers times a float32 scale, as the kernels see them.
+		cases = append(cases, triple{float32(rng.Int32N(1 << 26)), a, c})
+	}
+	for _, tc := range cases {
+		exact := new(big.Float).SetPrec(200).SetFloat64(float64(tc.a))
+		exact.Mul(exact, new(big.Float).SetFloat64(float64(tc.b)))
+		exact.Add(exact, new(big.Float).SetFloat64(float64(tc.c)))
+		want, _ := exact.Float32()
+		if got := fma32(tc.a, tc.b, tc.c); math.Float32bits(got) != math.Float32bits(want) && !(got == 0 && want == 0) {
+			t.Fatalf("fma32(%g, %g, %g) = %g, want %g", tc.a, tc.b, tc.c, got, want)
+		}
+	}
+}
+
+// TestQ6KLanes checks q6KLanes against its definition, element by element
+// over the unpacked codes, on random blocks with activations of every row
+// kind, and that the lanes add up to the block's Σ scale·(q−32)·a.
+func TestQ6KLanes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(63, 64))
+	for i := range 500 {
+		w := randomBlocks(rng, gguf.TypeQ6_K, 1)
+		a := quantizeRow(t, gguf.TypeQ8_K, floatRow(rng, rowKinds[i%len(rowKinds)], qkK))
+		b, ab := (*[bytesQ6_K]byte)(w), (*[bytesQ8_K]byte)(a)
+		q := unpackQ6K(b)
+		var want [8]int32
+		var dot, sum int32
+		for e := range qkK {
+			sc, qa := int32(int8(b[192+e/16])), int32(int8(ab[4+e]))
+			want[e%32/4] += sc * (int32(q[e]) + 32) * qa
+			want[e/32] -= 32 * sc * qa // lane k takes bsums 2k and 2k+1
+			dot += sc * int32(q[e]) * qa
+		}
+		var pb [prepQ6_KBytes]byte
+		prepareQ6_K(a, pb[:], qkK)
+		got := q6KLanes(b, &pb)
+		for _, v := range got {
+			sum += v
+		}
+		if got != want || sum != dot {
+			t.Fatalf("block %d: lanes %v (sum %d), want %v (block dot %d)", i, got, sum, want, dot)
+		}
+	}
+}
+
+// q6KCase is one Q6_K weight row and four activation rows of n elements.
+type q6KCase struct {
+	what string
+	n    int
+	w    []byte
+	acts [4][]byte
+}
+
+// q6KCases returns rows of 1 to 40 super-blocks: random bytes and
+// reference-quantized weights, with activations of every row kind.
+func q6KCases(t *testing.T, rng *rand.Rand) []q6KCase {
+	var cs []q6KCase
+	for _, nb := range []int{1, 2, 3, 4, 5, 7, 8, 13, 16, 17, 40} {
+		n := nb * qkK
+		for _, wk := range weightKinds(gguf.TypeQ6_K) {
+			c := q6KCase{what: fmt.Sprintf("nb=%d weights %s", nb, wk), n: n}
+			if wk == "random-bytes" {
+				c.w = randomBlocks(rng, gguf.TypeQ6_K, nb)
+			} else {
+				c.w = quantizeRow(t, gguf.TypeQ6_K, floatRow(rng, wk, n))
+			}
+			for i := range c.acts {
+				c.acts[i] = quantizeRow(t, gguf.TypeQ8_K, floatRow(rng, rowKinds[(i+nb)%len(rowKinds)], n))
+			}
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}
+
+// TestQ6_KKernelsBitExact holds every Q6_K one-row and four-row kernel of
+// this CPU to dotQ6_KQ8_K bit for bit. Only the x86 kernels follow that
+// order (ggml's x86 one); the others are held to a tolerance by
+// TestFastKernelsMatchGeneric.
+func TestQ6_KKernelsBitExact(t *testing.T) {
+	sets := archKernelSets()
+	if len(sets) == 0 || runtime.GOARCH != "amd64" {
+		t.Skip("no x86 kernels on this CPU")
+	}
+	rng := rand.New(rand.NewPCG(65, 66))
+	cases := q6KCases(t, rng)
+	for _, set := range sets {
+		k, k4 := set.dot[gguf.TypeQ6_K], set.dot4[gguf.TypeQ6_K]
+		t.Run(set.name, func(t *testing.T) {
+			for _, c := range cases {
+				ab := len(c.acts[0])
+				stride := ab + 292 // a gap between the rows
+				a4 := make([]byte, 4*stride)
+				const ystride = 3
+				y := make([]float32, 3*ystride+1)
+				for i, a := range c.acts {
+					copy(a4[i*stride:], a)
+				}
+				if k4 != nil {
+					k4(c.w, a4, stride, c.n, nil, y, ystride)
+				}
+				for i, a := range c.acts {
+					want := dotQ6_KQ8_K(c.w, a, c.n)
+					if k != nil {
+						if got := k(c.w, a, c.n); math.Float32bits(got) != math.Float32bits(want) {
+							t.Errorf("%s activations %d: one-row kernel %g, generic %g", c.what, i, got, want)
+						}
+					}
+					if got := y[i*ystride]; k4 != nil && math.Float32bits(got) != math.Float32bits(want) {
+						t.Errorf("%s activations %d: four-row kernel %g, generic %g", c.what, i, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestQ6_KMatMulEqualsMatVec checks, for every kernel set that follows
+// ggml's x86 order (all on amd64, the generic one elsewhere), that MatMul's
+// Q6_K products (whatever path it takes for the batch size) equal MatVec's
+// of each activation row bit for bit, and those the generic dot gives.
+func TestQ6_KMatMulEqualsMatVec(t *testing.T) {
+	sets := kernelSets()
+	if runtime.GOARCH != "amd64" {
+		sets = []kernelSet{generic.complete()}
+	}
+	rng := rand.New(rand.NewPCG(67, 68))
+	pool := NewPool(2)
+	defer pool.Close()
+	var scratch Scratch
+	saved := active
+	defer func() { active = saved }()
+	for _, set := range sets {
+		active = set
+		for _, tc := range []struct{ rows, nb, n int }{{5, 1, 1}, {17, 3, 4}, {33, 9, 11}, {40, 16, 8}} {
+			t.Run(fmt.Sprintf("%s/rows=%d/nb=%d/n=%d", set.name, tc.rows, tc.nb, tc.n), func(t *testing.T) {
+				cols := tc.nb * qkK
+				w := randomBlocks(rng, gguf.TypeQ6_K, tc.rows*tc.nb)
+				x := make([]float32, tc.n*cols)
+				for i := range tc.n {
+					copy(x[i*cols:], floatRow(rng, rowKinds[i%len(rowKinds)], cols))
+				}
+				y := make([]float32, tc.n*tc.rows)
+				MatMul(pool, gguf.TypeQ6_K, w, tc.rows, cols, x, tc.n, y, &scratch)
+				yv := make([]float32, tc.rows)
+				a := make([]byte, tc.nb*bytesQ8_K)
+				rb := tc.nb * bytesQ6_K
+				for i := range tc.n {
+					xi := x[i*cols : (i+1)*cols]
+					MatVec(pool, gguf.TypeQ6_K, w, tc.rows, cols, xi, yv, &scratch)
+					quantizeActivations("test", gguf.TypeQ8_K, xi, a)
+					for r := range tc.rows {
+						got, vec := y[i*tc.rows+r], yv[r]
+						want := dotQ6_KQ8_K(w[r*rb:(r+1)*rb], a, cols)
+						if math.Float32bits(got) != math.Float32bits(vec) || math.Float32bits(vec) != math.Float32bits(want) {
+							t.Fatalf("row %d activation %d: MatMul %g, MatVec %g, generic %g", r, i, got, vec, want)
+						}
+					}
+				}
+			})
+		}
+	}
+}
