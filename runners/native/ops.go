@@ -1,6 +1,11 @@
 package native
 
-import "math"
+import (
+	"math"
+	"sync"
+
+	"github.com/odbench/odbench/quant"
+)
 
 // rmsNorm writes x / sqrt(mean(x²) + eps) * w to dst; dst may alias x.
 // Squares are rounded to float32 and summed in float64, and the scale is
@@ -71,10 +76,43 @@ func silu(x float32) float32 {
 	return x / (1 + expGGML(-x))
 }
 
-// geluTanh is the tanh approximation of GELU that Gemma uses.
+// geluTanh is the tanh approximation of GELU that Gemma uses, in float32
+// steps as ggml_gelu_f32 writes it.
 func geluTanh(x float32) float32 {
-	const c = 0.7978845608028654 // sqrt(2/pi)
-	return 0.5 * x * (1 + float32(math.Tanh(float64(c*x*(1+0.044715*x*x)))))
+	const c, a = 0.79788456080286535587989211986876, 0.044715 // sqrt(2/pi)
+	// The float32 conversions keep the compiler from fusing a product
+	// into the next addition, which ggml's build does not do.
+	inner := 1 + float32(a*x*x)
+	return 0.5 * x * (1 + float32(math.Tanh(float64(float32(c*x)*inner))))
+}
+
+// geluTable holds geluTanh of every f16 value, rounded to f16, as ggml's
+// ggml_table_gelu_f16; it is made at the first use.
+var geluTable = sync.OnceValue(func() *[1 << 16]uint16 {
+	var t [1 << 16]uint16
+	for i := range t {
+		t[i] = quant.FP32ToFP16(geluTanh(quant.FP16ToFP32(uint16(i))))
+	}
+	return &t
+})
+
+// geglu writes gelu(gate[i])·up[i] into gate as ggml_vec_geglu_f32 does
+// with GGML_GELU_FP16, the default of its CPU backend: 0 at or below −10,
+// the input itself at or above 10, and otherwise the table value of the
+// input rounded to f16.
+func geglu(gate, up []float32) {
+	up = up[:len(gate)]
+	t := geluTable()
+	for i, g := range gate {
+		switch {
+		case g <= -10:
+			gate[i] = 0
+		case g >= 10:
+			gate[i] = g * up[i]
+		default:
+			gate[i] = quant.FP16ToFP32(t[quant.FP32ToFP16(g)]) * up[i]
+		}
+	}
 }
 
 // gatedAct writes act(gate[i]) * up[i] into gate.
@@ -82,9 +120,7 @@ func gatedAct(gate, up []float32, act activation) {
 	up = up[:len(gate)]
 	switch act {
 	case actGELU:
-		for i, g := range gate {
-			gate[i] = geluTanh(g) * up[i]
-		}
+		geglu(gate, up)
 	default:
 		ggmlSiluMul(gate, up)
 	}
