@@ -56,13 +56,12 @@ var genericPrepared = map[gguf.Type]preparedKernel{
 	gguf.TypeQ8_0: {bytes: prepWideRowBytes, prepare: prepareQ8_0Wide, dot: dotQ8_0Prepared},
 	gguf.TypeQ4_K: {bytes: prepQ8_KRowBytes, prepare: prepareQ8_K, dot: dotQ4_KPrepared},
 	gguf.TypeQ5_K: {bytes: prepQ8_KRowBytes, prepare: prepareQ8_K, dot: dotQ5_KPrepared},
-	gguf.TypeQ6_K: {bytes: prepQ6_KRowBytes, prepare: prepareQ6_K, dot: dotQ6_KPrepared},
+	gguf.TypeQ6_K: {bytes: prepQ8_KRowBytes, prepare: prepareQ8_K, dot: dotQ6_KPrepared},
 }
 
 func prepQ8_0RowBytes(n int) int { return n / qk0 * prepQ8_0Bytes }
 func prepWideRowBytes(n int) int { return n / qk0 * prepWideBytes }
 func prepQ8_KRowBytes(n int) int { return n / qkK * prepQ8_KBytes }
-func prepQ6_KRowBytes(n int) int { return n / qkK * prepQ6_KBytes }
 
 // widen8 writes the word pair of the eight int8 activations at the start of
 // a to p.
@@ -163,15 +162,6 @@ func prepareQ6_K(a, p []byte, n int) {
 	}
 }
 
-// dotQ6_KPrepared is dotQ6_KQ8_K over a row prepareQ6_K laid out.
-func dotQ6_KPrepared(w, a []byte, n int) float32 {
-	var acc [8]float32
-	for i := range n / qkK {
-		accumulateQ6K(&acc, (*[bytesQ6_K]byte)(w[i*bytesQ6_K:]), (*[prepQ6_KBytes]byte)(a[i*prepQ6_KBytes:]))
-	}
-	return hsum8(&acc)
-}
-
 // prepF32 and prepI32 read the little-endian f32 and int32 at b[o:].
 func prepF32(b []byte, o int) float32 { return math.Float32frombits(binary.LittleEndian.Uint32(b[o:])) }
 func prepI32(b []byte, o int) int32   { return int32(binary.LittleEndian.Uint32(b[o:])) }
@@ -193,32 +183,34 @@ func dotQ4_0Prepared(w, a []byte, n int) float32 {
 	return sum
 }
 
-// dotQ8_0Prepared is dotQ8_0Q8_0 over a wide prepared Q8_0 row. Each
-// weight byte w enters as u = w+128 (0..255): Σw·a = Σu·a − 128·Σa. The
-// bytes k and k+4 of a weight word of eight go to the two 32-bit lanes of
-// one word (u[k] + u[k+4]·2^32), whose product with the activation word
-// a[k+4] + a[k]·2^32 holds u[k]·a[k] + u[k+4]·a[k+4] in its upper half; the
-// lower half, u[k]·a[k+4], sums to within ±2^31 over the four words (four
-// terms within ±255·128), so rounding the upper half gives Σu·a over the
-// eight bytes exactly. The same product with the upper lanes of the weight
-// words cleared gives the first four bytes' share alone: the two lanes of
-// dotQ8_0Q8_0 that the eight bytes feed.
+// dotQ8_0Prepared is the generic set's Q8_0 kernel over a wide prepared
+// Q8_0 row: the exact integer sum of each block, scaled and summed in
+// float32 block by block. That is faster in Go than dotQ8_0Q8_0's x86 lane
+// order, which only the amd64 kernels need in order to match llama.cpp, so
+// it agrees with dotQ8_0Q8_0 within rounding. Each weight byte w enters as
+// u = w+128 (0..255): Σw·a = Σu·a − 128·Σa. The bytes k and k+4 of a weight
+// word go to the two 32-bit lanes of one word (u[k] + u[k+4]·2^32), whose
+// product with the activation word a[k+4] + a[k]·2^32 holds u[k]·a[k] +
+// u[k+4]·a[k+4] in its upper half; the lower half, u[k]·a[k+4], sums to
+// within ±2^31 over a block (16 terms within ±255·128), so rounding the
+// upper half gives Σu·a exactly.
 func dotQ8_0Prepared(w, a []byte, n int) float32 {
-	const firstFour = 0xffffffff // bytes 0..3 of a weight word
-	var acc [8]float32
+	var sum float32
 	for i := range n / qk0 {
 		wb := (*[bytesQ8_0]byte)(w[i*bytesQ8_0:])
 		pb := (*[prepWideBytes]byte)(a[i*prepWideBytes:])
-		var lanes [8]int32
-		for r := range qk0 / 8 {
-			u, p := le64(wb[2+8*r:])^byteSigns, pb[32*r:]
-			all, first := upperSum(mulWide(u, p)), upperSum(mulWide(u&firstFour, p))
-			lanes[2*r] = first - 128*prepI32(pb[:], prepWideQuads+8*r)
-			lanes[2*r+1] = all - first - 128*prepI32(pb[:], prepWideQuads+8*r+4)
+		acc := mulWide(le64(wb[2:])^byteSigns, pb[0:])
+		acc += mulWide(le64(wb[10:])^byteSigns, pb[32:])
+		acc += mulWide(le64(wb[18:])^byteSigns, pb[64:])
+		acc += mulWide(le64(wb[26:])^byteSigns, pb[96:])
+		var asum int32
+		for r := range qk0 / 4 {
+			asum += prepI32(pb[:], prepWideQuads+4*r)
 		}
-		accumulateQ8_0(&acc, loadF16(wb[:])*prepF32(pb[:], prepWideScale), &lanes)
+		s := upperSum(acc) - 128*asum
+		sum += float32(float32(s) * (loadF16(wb[:]) * prepF32(pb[:], prepWideScale)))
 	}
-	return hsum8(&acc)
+	return sum
 }
 
 // upperSum returns the upper 32-bit lane of a sum of mulWide products,
@@ -286,6 +278,41 @@ func dotQ5_KPrepared(w, a []byte, n int) float32 {
 			as[j] = prepI32(pb[:], prepQ8_KSums+4*j)
 		}
 		sum += dotK(b[:], &qa, &as, prepF32(pb[:], prepQ8_KScale))
+	}
+	return sum
+}
+
+// dotQ6_KPrepared is the generic set's Q6_K kernel over a prepared Q8_K
+// row: the exact integer sum Σ scale·Σ(q−32)·a of each super-block, with
+// the activation lanes read from the word pairs, scaled in float32
+// super-block by super-block.
+// That is faster in Go than dotQ6_KQ8_K's x86 lane order, which only the
+// amd64 kernels need in order to match llama.cpp, so it agrees with
+// dotQ6_KQ8_K within rounding.
+func dotQ6_KPrepared(w, a []byte, n int) float32 {
+	const bits45 = 0x3030303030303030 // bits 4 and 5 of every byte
+	var sum float32
+	for i := range n / qkK {
+		b := (*[bytesQ6_K]byte)(w[i*bytesQ6_K:])
+		pb := (*[prepQ8_KBytes]byte)(a[i*prepQ8_KBytes:])
+		sc := (*[qkK / 16]byte)(b[192:])
+		var isum int32
+		for j := range 4 { // half h = j/2, elements l = 16r..16r+15 of it, r = j%2
+			h, r := j/2, j%2
+			ql, qh := (*[48]byte)(b[64*h+16*r:]), (*[16]byte)(b[128+32*h+16*r:])
+			ps := (*[14 * prepPair]byte)(pb[prepPair*(16*h+2*r):])
+			// Elements l, l+32, l+64 and l+96 of the half, of runs j, j+2,
+			// j+4 and j+6 of the block: word pairs 0, 4, 8 and 12 of ps.
+			l0, l1, hb := rev(ql[0:]), rev(ql[32:]), rev(qh[0:])
+			m0, m1, mb := rev(ql[8:]), rev(ql[40:]), rev(qh[8:])
+			s0 := hsum(mulPrepBytes(32, l0&lowNibbles|hb<<4&bits45, ps[0:])) + hsum(mulPrepBytes(32, m0&lowNibbles|mb<<4&bits45, ps[prepPair:]))
+			s1 := hsum(mulPrepBytes(32, l1&lowNibbles|hb<<2&bits45, ps[4*prepPair:])) + hsum(mulPrepBytes(32, m1&lowNibbles|mb<<2&bits45, ps[5*prepPair:]))
+			s2 := hsum(mulPrepBytes(32, l0>>4&lowNibbles|hb&bits45, ps[8*prepPair:])) + hsum(mulPrepBytes(32, m0>>4&lowNibbles|mb&bits45, ps[9*prepPair:]))
+			s3 := hsum(mulPrepBytes(32, l1>>4&lowNibbles|hb>>2&bits45, ps[12*prepPair:])) + hsum(mulPrepBytes(32, m1>>4&lowNibbles|mb>>2&bits45, ps[13*prepPair:]))
+			j += 6 * h
+			isum += int32(int8(sc[j]))*s0 + int32(int8(sc[j+2]))*s1 + int32(int8(sc[j+4]))*s2 + int32(int8(sc[j+6]))*s3
+		}
+		sum += float32(loadF16(b[208:]) * prepF32(pb[:], prepQ8_KScale) * float32(isum))
 	}
 	return sum
 }

@@ -94,8 +94,7 @@ func dequantizeRowQ6_K(y []byte, x []float32) {
 // lanes of q6KLanes are converted to float and accumulated, each with one
 // fused multiply-add by d = f32(y.d·f16(x.d)), into eight float lanes,
 // which hsum8 adds at the end. The fast kernels reproduce this bit for bit.
-// Each activation block is laid out for q6KLanes on the way
-// (dotQ6_KPrepared takes rows prepared once).
+// Each activation block is laid out for q6KLanes on the way.
 func dotQ6_KQ8_K(w, a []byte, n int) float32 {
 	var (
 		acc [8]float32
