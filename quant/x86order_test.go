@@ -1,0 +1,67 @@
+package quant
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"github.com/odbench/odbench/gguf"
+)
+
+// TestX86OrderMatMulEqualsMatVec checks, for the types whose products all
+// follow one llama.cpp x86 order (Q8_0 and Q6_K) and every kernel set that
+// follows it (the amd64 ones), that MatMul's products, whatever path it
+// takes for the batch size, equal MatVec's of each activation row bit for
+// bit, and those VecDotGeneric gives.
+func TestX86OrderMatMulEqualsMatVec(t *testing.T) {
+	if runtime.GOARCH != "amd64" {
+		t.Skip("only the amd64 kernel sets follow ggml's x86 order")
+	}
+	var sets []kernelSet
+	for _, s := range kernelSets() {
+		if s.name != generic.name {
+			sets = append(sets, s)
+		}
+	}
+	rng := rand.New(rand.NewPCG(85, 86))
+	pool := NewPool(2)
+	defer pool.Close()
+	var scratch Scratch
+	saved := active
+	defer func() { active = saved }()
+	for _, typ := range []gguf.Type{gguf.TypeQ8_0, gguf.TypeQ6_K} {
+		at := VecDotType(typ)
+		for _, set := range sets {
+			active = set
+			for _, tc := range []struct{ rows, nb, n int }{{5, 1, 1}, {17, 3, 4}, {33, 9, 11}, {40, 16, 8}, {70, 64, 19}} {
+				t.Run(fmt.Sprintf("%v/%s/rows=%d/nb=%d/n=%d", typ, set.name, tc.rows, tc.nb, tc.n), func(t *testing.T) {
+					cols := tc.nb * typ.BlockSize()
+					w := randomBlocks(rng, typ, tc.rows*tc.nb)
+					x := make([]float32, tc.n*cols)
+					for i := range tc.n {
+						copy(x[i*cols:], floatRow(rng, rowKinds[i%len(rowKinds)], cols))
+					}
+					y := make([]float32, tc.n*tc.rows)
+					MatMul(pool, typ, w, tc.rows, cols, x, tc.n, y, &scratch)
+					yv := make([]float32, tc.rows)
+					a := make([]byte, tc.nb*at.BlockBytes()*typ.BlockSize()/at.BlockSize())
+					rb := tc.nb * typ.BlockBytes()
+					for i := range tc.n {
+						xi := x[i*cols : (i+1)*cols]
+						MatVec(pool, typ, w, tc.rows, cols, xi, yv, &scratch)
+						quantizeActivations("test", at, xi, a)
+						for r := range tc.rows {
+							got, vec := y[i*tc.rows+r], yv[r]
+							want := VecDotGeneric(typ, w[r*rb:(r+1)*rb], a, cols)
+							if math.Float32bits(got) != math.Float32bits(vec) || math.Float32bits(vec) != math.Float32bits(want) {
+								t.Fatalf("row %d activation %d: MatMul %g, MatVec %g, generic %g", r, i, got, vec, want)
+							}
+						}
+					}
+				})
+			}
+		}
+	}
+}
