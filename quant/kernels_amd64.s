@@ -295,11 +295,12 @@ GLOBL wpair<>(SB), RODATA|NOPTR, $128
 	VCVTPH2PS X11, X11           \
 	VMULPS    X11, X12, X12
 
-// DOT4DONE adds the int32 lanes of Y0..Y3, converted to float and scaled
-// by the lanes 0..3 of X12 (one per block), to the float lanes of Y10. The
-// lanes are summed once per row (ONEROWEND), not per block.
+// SCALED4 adds the int32 lanes of Y0..Y3 (blocks 0..3), converted to
+// float and times the lanes 0..3 of X12 (their scale products), to the
+// float lanes of acc02 (blocks 0 and 2) and acc13 (blocks 1 and 3), one
+// block after the other, each with one fused multiply-add.
 // Clobbers Y0..Y3, Y6, Y7, Y12.
-#define DOT4DONE \
+#define SCALED4(acc02, acc13) \
 	VINSERTF128 $1, X12, Y12, Y12 \
 	VCVTDQ2PS   Y0, Y0            \
 	VCVTDQ2PS   Y1, Y1            \
@@ -307,12 +308,16 @@ GLOBL wpair<>(SB), RODATA|NOPTR, $128
 	VCVTDQ2PS   Y3, Y3            \
 	VPERMILPS   $0x00, Y12, Y6    \
 	VPERMILPS   $0x55, Y12, Y7    \
-	VFMADD231PS Y0, Y6, Y10       \
-	VFMADD231PS Y1, Y7, Y5        \
+	VFMADD231PS Y0, Y6, acc02     \
+	VFMADD231PS Y1, Y7, acc13     \
 	VPERMILPS   $0xaa, Y12, Y6    \
 	VPERMILPS   $0xff, Y12, Y7    \
-	VFMADD231PS Y2, Y6, Y10       \
-	VFMADD231PS Y3, Y7, Y5
+	VFMADD231PS Y2, Y6, acc02     \
+	VFMADD231PS Y3, Y7, acc13
+
+// DOT4DONE adds four blocks' scaled lanes to Y10 and Y5, which are summed
+// once per row (ONEROWEND), not per block.
+#define DOT4DONE SCALED4(Y10, Y5)
 
 // ONEROWEND leaves the sum of the lanes of Y5 and Y10 in X0.
 #define ONEROWEND \
@@ -324,24 +329,9 @@ GLOBL wpair<>(SB), RODATA|NOPTR, $128
 	VMOVSHDUP    X0, X1     \
 	VADDSS       X1, X0, X0
 
-// Q8DOT4DONE adds the int32 lanes of Y0..Y3 (blocks 0..3), converted to
-// float and times the lanes 0..3 of X12 (their scale products), to the
-// float lanes of Y5 one block after the other, each with one fused
-// multiply-add: ggml's order (dotQ8_0Q8_0). Clobbers Y0..Y3, Y6, Y7, Y12.
-#define Q8DOT4DONE \
-	VINSERTF128 $1, X12, Y12, Y12 \
-	VCVTDQ2PS   Y0, Y0            \
-	VCVTDQ2PS   Y1, Y1            \
-	VCVTDQ2PS   Y2, Y2            \
-	VCVTDQ2PS   Y3, Y3            \
-	VPERMILPS   $0x00, Y12, Y6    \
-	VPERMILPS   $0x55, Y12, Y7    \
-	VFMADD231PS Y0, Y6, Y5        \
-	VFMADD231PS Y1, Y7, Y5        \
-	VPERMILPS   $0xaa, Y12, Y6    \
-	VPERMILPS   $0xff, Y12, Y7    \
-	VFMADD231PS Y2, Y6, Y5        \
-	VFMADD231PS Y3, Y7, Y5
+// Q8DOT4DONE adds four blocks' scaled lanes to the single accumulator Y5,
+// one block after the other: ggml's order (dotQ8_0Q8_0).
+#define Q8DOT4DONE SCALED4(Y5, Y5)
 
 // func dotQ8_0AVX2(w, a *byte, nb int) float32
 TEXT ·dotQ8_0AVX2(SB), NOSPLIT, $0-28

@@ -43,42 +43,12 @@ func q4KWant(w, a []byte, n, elems int) float32 {
 	return acc - accMin
 }
 
-// q4KCase is one Q4_K weight row and four activation rows of n elements.
-type q4KCase struct {
-	what string
-	n    int
-	w    []byte
-	acts [4][]byte
-}
-
-// q4KCases returns rows of 1 to 40 super-blocks: random bytes and
-// reference-quantized weights, with activations of every row kind.
-func q4KCases(t *testing.T, rng *rand.Rand) []q4KCase {
-	var cs []q4KCase
-	for _, nb := range []int{1, 2, 3, 4, 5, 7, 8, 13, 16, 17, 40} {
-		n := nb * qkK
-		for _, wk := range weightKinds(gguf.TypeQ4_K) {
-			c := q4KCase{what: fmt.Sprintf("nb=%d weights %s", nb, wk), n: n}
-			if wk == "random-bytes" {
-				c.w = randomBlocks(rng, gguf.TypeQ4_K, nb)
-			} else {
-				c.w = quantizeRow(t, gguf.TypeQ4_K, floatRow(rng, wk, n))
-			}
-			for i := range c.acts {
-				c.acts[i] = quantizeRow(t, gguf.TypeQ8_K, floatRow(rng, rowKinds[(i+nb)%len(rowKinds)], n))
-			}
-			cs = append(cs, c)
-		}
-	}
-	return cs
-}
-
 // TestQ4_KGenericOrder checks dotQ4_KQ8_K, the prepared generic kernel and
 // dotQ4_KQ8_KGemm against q4KWant bit for bit.
 func TestQ4_KGenericOrder(t *testing.T) {
 	rng := rand.New(rand.NewPCG(71, 72))
 	pk := genericPrepared[gguf.TypeQ4_K]
-	for _, c := range q4KCases(t, rng) {
+	for _, c := range exactCases(t, rng, gguf.TypeQ4_K, kBlockCounts) {
 		for i, a := range c.acts {
 			want := q4KWant(c.w, a, c.n, qkK)
 			if got := dotQ4_KQ8_K(c.w, a, c.n); math.Float32bits(got) != math.Float32bits(want) {
@@ -106,7 +76,7 @@ func TestQ4_KKernelsBitExact(t *testing.T) {
 		t.Skip("no x86 kernels on this CPU")
 	}
 	rng := rand.New(rand.NewPCG(73, 74))
-	cases := q4KCases(t, rng)
+	cases := exactCases(t, rng, gguf.TypeQ4_K, kBlockCounts)
 	for _, set := range sets {
 		k, k4 := set.dot[gguf.TypeQ4_K], set.dot4[gguf.TypeQ4_K]
 		t.Run(set.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package quant
 
 import (
-	"fmt"
 	"math"
 	"math/big"
 	"math/rand/v2"
@@ -82,36 +81,6 @@ func TestQ6KLanes(t *testing.T) {
 	}
 }
 
-// q6KCase is one Q6_K weight row and four activation rows of n elements.
-type q6KCase struct {
-	what string
-	n    int
-	w    []byte
-	acts [4][]byte
-}
-
-// q6KCases returns rows of 1 to 40 super-blocks: random bytes and
-// reference-quantized weights, with activations of every row kind.
-func q6KCases(t *testing.T, rng *rand.Rand) []q6KCase {
-	var cs []q6KCase
-	for _, nb := range []int{1, 2, 3, 4, 5, 7, 8, 13, 16, 17, 40} {
-		n := nb * qkK
-		for _, wk := range weightKinds(gguf.TypeQ6_K) {
-			c := q6KCase{what: fmt.Sprintf("nb=%d weights %s", nb, wk), n: n}
-			if wk == "random-bytes" {
-				c.w = randomBlocks(rng, gguf.TypeQ6_K, nb)
-			} else {
-				c.w = quantizeRow(t, gguf.TypeQ6_K, floatRow(rng, wk, n))
-			}
-			for i := range c.acts {
-				c.acts[i] = quantizeRow(t, gguf.TypeQ8_K, floatRow(rng, rowKinds[(i+nb)%len(rowKinds)], n))
-			}
-			cs = append(cs, c)
-		}
-	}
-	return cs
-}
-
 // TestQ6_KKernelsBitExact holds every Q6_K one-row and four-row kernel of
 // this CPU to dotQ6_KQ8_K bit for bit. Only the x86 kernels follow that
 // order (ggml's x86 one); the others are held to a tolerance by
@@ -122,7 +91,7 @@ func TestQ6_KKernelsBitExact(t *testing.T) {
 		t.Skip("no x86 kernels on this CPU")
 	}
 	rng := rand.New(rand.NewPCG(65, 66))
-	cases := q6KCases(t, rng)
+	cases := exactCases(t, rng, gguf.TypeQ6_K, kBlockCounts)
 	for _, set := range sets {
 		k, k4 := set.dot[gguf.TypeQ6_K], set.dot4[gguf.TypeQ6_K]
 		t.Run(set.name, func(t *testing.T) {

@@ -1,7 +1,6 @@
 package quant
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -14,47 +13,19 @@ import (
 // bit (see dotQ8_0Q8_0): these tests hold every fast Q8_0 path to the
 // generic one exactly, not within a tolerance.
 
-// q8Case is one Q8_0 weight row and four Q8_0 activation rows of n
-// elements.
-type q8Case struct {
-	what string
-	n    int
-	w    []byte
-	acts [4][]byte
-}
-
-// q8Cases returns rows of 1 to 256 blocks: random-byte and
-// reference-quantized weights; activations quantized from rows of every
-// kind, and random bytes in −127..127 (the range ggml's quantizer gives
-// and VPSIGNB needs) with random scales.
-func q8Cases(t *testing.T, rng *rand.Rand) []q8Case {
-	var cs []q8Case
-	for _, nb := range []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 17, 31, 64, 67, 256} {
-		n := nb * qk0
-		for _, wk := range weightKinds(gguf.TypeQ8_0) {
-			c := q8Case{what: fmt.Sprintf("nb=%d weights %s", nb, wk), n: n}
-			if wk == "random-bytes" {
-				c.w = randomBlocks(rng, gguf.TypeQ8_0, nb)
-			} else {
-				c.w = quantizeRow(t, gguf.TypeQ8_0, floatRow(rng, wk, n))
+// q8Cases returns the exactCases of Q8_0 rows of 1 to 256 blocks, the last
+// activation row of each made of random bytes in −127..127 (the range
+// ggml's quantizer gives and VPSIGNB needs) with random scales.
+func q8Cases(t *testing.T, rng *rand.Rand) []exactCase {
+	cs := exactCases(t, rng, gguf.TypeQ8_0, []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 16, 17, 31, 64, 67, 256})
+	for _, c := range cs {
+		a := randomBlocks(rng, gguf.TypeQ8_0, c.n/qk0)
+		for j := range a {
+			if j%bytesQ8_0 >= 2 && a[j] == 0x80 {
+				a[j] = 0x81
 			}
-			for i := range c.acts {
-				if i == 3 {
-					a := randomBlocks(rng, gguf.TypeQ8_0, nb)
-					for j := range a {
-						if j%bytesQ8_0 >= 2 && a[j] == 0x80 {
-							a[j] = 0x81
-						}
-					}
-					c.acts[i] = a
-					continue
-				}
-				x := floatRow(rng, rowKinds[(i+nb)%len(rowKinds)], n)
-				c.acts[i] = make([]byte, nb*bytesQ8_0)
-				quantizeActivations("test", gguf.TypeQ8_0, x, c.acts[i])
-			}
-			cs = append(cs, c)
 		}
+		c.acts[3] = a
 	}
 	return cs
 }

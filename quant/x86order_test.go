@@ -65,3 +65,40 @@ func TestX86OrderMatMulEqualsMatVec(t *testing.T) {
 		}
 	}
 }
+
+// exactCase is one weight row and four activation rows of n elements.
+type exactCase struct {
+	what string
+	n    int
+	w    []byte
+	acts *[4][]byte
+}
+
+// kBlockCounts are the super-block counts of the k-quant cases.
+var kBlockCounts = []int{1, 2, 3, 4, 5, 7, 8, 13, 16, 17, 40}
+
+// exactCases returns rows of typ of each block count in nbs: random-byte
+// and reference-quantized weights, with activations quantized from rows of
+// every kind.
+func exactCases(t *testing.T, rng *rand.Rand, typ gguf.Type, nbs []int) []exactCase {
+	at := VecDotType(typ)
+	var cs []exactCase
+	for _, nb := range nbs {
+		n := nb * typ.BlockSize()
+		for _, wk := range weightKinds(typ) {
+			c := exactCase{what: fmt.Sprintf("nb=%d weights %s", nb, wk), n: n, acts: new([4][]byte)}
+			if wk == "random-bytes" {
+				c.w = randomBlocks(rng, typ, nb)
+			} else {
+				c.w = quantizeRow(t, typ, floatRow(rng, wk, n))
+			}
+			ab, _ := gguf.RowBytes(at, int64(n))
+			for i := range c.acts {
+				c.acts[i] = make([]byte, ab)
+				quantizeActivations("test", at, floatRow(rng, rowKinds[(i+nb)%len(rowKinds)], n), c.acts[i])
+			}
+			cs = append(cs, c)
+		}
+	}
+	return cs
+}
