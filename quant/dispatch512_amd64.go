@@ -4,9 +4,10 @@ import "github.com/odbench/odbench/gguf"
 
 // avx512Dot returns the AVX-512 VNNI one-row kernels, by weight type.
 // Q8_0 takes the AVX2 one, which follows ggml's float order as fast (see
-// kernels512_amd64.s).
+// kernels512_amd64.s). F16 follows ggml_vec_dot_f16's AVX-512 order.
 func avx512Dot() map[gguf.Type]kernel {
 	return map[gguf.Type]kernel{
+		gguf.TypeF16:  dotF16AVX512,
 		gguf.TypeQ4_0: asmKernel(gguf.TypeQ4_0, dotQ4_0AVX512),
 		gguf.TypeQ4_K: asmKernel(gguf.TypeQ4_K, dotQ4_KAVX512),
 		gguf.TypeQ6_K: asmKernel(gguf.TypeQ6_K, dotQ6_KAVX512),
