@@ -71,39 +71,8 @@ func TestQ4_KGenericOrder(t *testing.T) {
 // Only the x86 kernels follow those orders; the others are held to a
 // tolerance by TestFastKernelsMatchGeneric.
 func TestQ4_KKernelsBitExact(t *testing.T) {
-	sets := archKernelSets()
-	if len(sets) == 0 || runtime.GOARCH != "amd64" {
-		t.Skip("no x86 kernels on this CPU")
-	}
 	rng := rand.New(rand.NewPCG(73, 74))
-	cases := exactCases(t, rng, gguf.TypeQ4_K, kBlockCounts)
-	for _, set := range sets {
-		k, k4 := set.dot[gguf.TypeQ4_K], set.dot4[gguf.TypeQ4_K]
-		t.Run(set.name, func(t *testing.T) {
-			for _, c := range cases {
-				stride := len(c.acts[0]) + bytesQ8_K // a gap between the rows
-				a4 := make([]byte, 4*stride)
-				const ystride = 3
-				y := make([]float32, 3*ystride+1)
-				for i, a := range c.acts {
-					copy(a4[i*stride:], a)
-				}
-				if k4 != nil {
-					k4(c.w, a4, stride, c.n, nil, y, ystride)
-				}
-				for i, a := range c.acts {
-					want := dotQ4_KQ8_K(c.w, a, c.n)
-					if got := k(c.w, a, c.n); k != nil && math.Float32bits(got) != math.Float32bits(want) {
-						t.Errorf("%s activations %d: one-row kernel %g, generic %g", c.what, i, got, want)
-					}
-					want = dotQ4_KQ8_KGemm(c.w, a, c.n)
-					if got := y[i*ystride]; k4 != nil && math.Float32bits(got) != math.Float32bits(want) {
-						t.Errorf("%s activations %d: four-row kernel %g, generic %g", c.what, i, got, want)
-					}
-				}
-			}
-		})
-	}
+	checkKernelsBitExact(t, gguf.TypeQ4_K, exactCases(t, rng, gguf.TypeQ4_K, kBlockCounts), dotQ4_KQ8_K, dotQ4_KQ8_KGemm)
 }
 
 // TestQ4_KMatMulOrder checks, for every x86 kernel set, that MatMul's Q4_K

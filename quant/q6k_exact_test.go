@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/big"
 	"math/rand/v2"
-	"runtime"
 	"testing"
 
 	"github.com/odbench/odbench/gguf"
@@ -86,39 +85,6 @@ func TestQ6KLanes(t *testing.T) {
 // order (ggml's x86 one); the others are held to a tolerance by
 // TestFastKernelsMatchGeneric.
 func TestQ6_KKernelsBitExact(t *testing.T) {
-	sets := archKernelSets()
-	if len(sets) == 0 || runtime.GOARCH != "amd64" {
-		t.Skip("no x86 kernels on this CPU")
-	}
 	rng := rand.New(rand.NewPCG(65, 66))
-	cases := exactCases(t, rng, gguf.TypeQ6_K, kBlockCounts)
-	for _, set := range sets {
-		k, k4 := set.dot[gguf.TypeQ6_K], set.dot4[gguf.TypeQ6_K]
-		t.Run(set.name, func(t *testing.T) {
-			for _, c := range cases {
-				ab := len(c.acts[0])
-				stride := ab + 292 // a gap between the rows
-				a4 := make([]byte, 4*stride)
-				const ystride = 3
-				y := make([]float32, 3*ystride+1)
-				for i, a := range c.acts {
-					copy(a4[i*stride:], a)
-				}
-				if k4 != nil {
-					k4(c.w, a4, stride, c.n, nil, y, ystride)
-				}
-				for i, a := range c.acts {
-					want := dotQ6_KQ8_K(c.w, a, c.n)
-					if k != nil {
-						if got := k(c.w, a, c.n); math.Float32bits(got) != math.Float32bits(want) {
-							t.Errorf("%s activations %d: one-row kernel %g, generic %g", c.what, i, got, want)
-						}
-					}
-					if got := y[i*ystride]; k4 != nil && math.Float32bits(got) != math.Float32bits(want) {
-						t.Errorf("%s activations %d: four-row kernel %g, generic %g", c.what, i, got, want)
-					}
-				}
-			}
-		})
-	}
+	checkKernelsBitExact(t, gguf.TypeQ6_K, exactCases(t, rng, gguf.TypeQ6_K, kBlockCounts), dotQ6_KQ8_K, dotQ6_KQ8_K)
 }

@@ -1,7 +1,6 @@
 package quant
 
 import (
-	"math"
 	"math/rand/v2"
 	"runtime"
 	"testing"
@@ -35,40 +34,11 @@ func q8Cases(t *testing.T, rng *rand.Rand) []exactCase {
 // order (ggml's x86 one); the others are held to a tolerance by
 // TestFastKernelsMatchGeneric.
 func TestQ8_0KernelsBitExact(t *testing.T) {
-	sets := archKernelSets()
-	if len(sets) == 0 || runtime.GOARCH != "amd64" {
-		t.Skip("no x86 kernels on this CPU")
-	}
-	rng := rand.New(rand.NewPCG(83, 84))
-	cases := q8Cases(t, rng)
-	for _, set := range sets {
-		k, k4 := set.dot[gguf.TypeQ8_0], set.dot4[gguf.TypeQ8_0]
-		if k == nil || k4 == nil {
+	for _, set := range archKernelSets() {
+		if runtime.GOARCH == "amd64" && (set.dot[gguf.TypeQ8_0] == nil || set.dot4[gguf.TypeQ8_0] == nil) {
 			t.Fatalf("%s: no Q8_0 one-row or four-row kernel", set.name)
 		}
-		t.Run(set.name, func(t *testing.T) {
-			for _, c := range cases {
-				nb := c.n / qk0
-				stride := nb*bytesQ8_0 + bytesQ8_0 // a gap between the rows
-				a4 := make([]byte, 4*stride)
-				for i, a := range c.acts {
-					copy(a4[i*stride:], a)
-				}
-				scales := make([]float32, 4*nb)
-				actScales4(a4, stride, nb, scales)
-				const ystride = 3
-				y := make([]float32, 3*ystride+1)
-				k4(c.w, a4, stride, c.n, scales, y, ystride)
-				for i, a := range c.acts {
-					want := dotQ8_0Q8_0(c.w, a, c.n)
-					if got := k(c.w, a, c.n); math.Float32bits(got) != math.Float32bits(want) {
-						t.Errorf("%s activations %d: one-row kernel %g, generic %g", c.what, i, got, want)
-					}
-					if got := y[i*ystride]; math.Float32bits(got) != math.Float32bits(want) {
-						t.Errorf("%s activations %d: four-row kernel %g, generic %g", c.what, i, got, want)
-					}
-				}
-			}
-		})
 	}
+	rng := rand.New(rand.NewPCG(83, 84))
+	checkKernelsBitExact(t, gguf.TypeQ8_0, q8Cases(t, rng), dotQ8_0Q8_0, dotQ8_0Q8_0)
 }

@@ -102,3 +102,52 @@ func exactCases(t *testing.T, rng *rand.Rand, typ gguf.Type, nbs []int) []exactC
 	}
 	return cs
 }
+
+// checkKernelsBitExact holds the one-row kernel of typ of every x86 kernel
+// set to one and its four-row kernel to four, bit for bit, on cases (the
+// four activation rows of a case laid out with a gap between them);
+// kernels a set lacks are left out. Only the x86 kernels follow ggml's x86
+// orders; the others are held to a tolerance by TestFastKernelsMatchGeneric.
+func checkKernelsBitExact(t *testing.T, typ gguf.Type, cases []exactCase, one, four func(w, a []byte, n int) float32) {
+	t.Helper()
+	sets := archKernelSets()
+	if len(sets) == 0 || runtime.GOARCH != "amd64" {
+		t.Skip("no x86 kernels on this CPU")
+	}
+	at := VecDotType(typ)
+	for _, set := range sets {
+		k, k4 := set.dot[typ], set.dot4[typ]
+		t.Run(set.name, func(t *testing.T) {
+			for _, c := range cases {
+				stride := len(c.acts[0]) + at.BlockBytes() // a gap between the rows
+				a4 := make([]byte, 4*stride)
+				for i, a := range c.acts {
+					copy(a4[i*stride:], a)
+				}
+				var scales []float32
+				if at == gguf.TypeQ8_0 {
+					nb := c.n / qk0
+					scales = make([]float32, 4*nb)
+					actScales4(a4, stride, nb, scales)
+				}
+				const ystride = 3
+				y := make([]float32, 3*ystride+1)
+				if k4 != nil {
+					k4(c.w, a4, stride, c.n, scales, y, ystride)
+				}
+				for i, a := range c.acts {
+					if want := one(c.w, a, c.n); k != nil {
+						if got := k(c.w, a, c.n); math.Float32bits(got) != math.Float32bits(want) {
+							t.Errorf("%s activations %d: one-row kernel %g, generic %g", c.what, i, got, want)
+						}
+					}
+					if want := four(c.w, a, c.n); k4 != nil {
+						if got := y[i*ystride]; math.Float32bits(got) != math.Float32bits(want) {
+							t.Errorf("%s activations %d: four-row kernel %g, generic %g", c.what, i, got, want)
+						}
+					}
+				}
+			}
+		})
+	}
+}
