@@ -3,10 +3,9 @@
 // AVX-512 VNNI kernels of MatMul's packed path (AVX-512F/BW/VL,
 // AVX512-VNNI). The layouts are those matmul.go describes:
 //
-// A packed weight block (704 bytes) holds 16 weight rows of one block of 32
+// A packed weight block (576 bytes) holds 16 weight rows of one block of 32
 // elements as unsigned bytes u, dword k of the rows in the 16 dwords at 64k
-// (row r in dword r), then their 16 f32 scales at 512 (the 128 bytes at
-// 576 are unused). For Q4_0, u is the nibble q (the weight is
+// (row r in dword r), then their 16 f32 scales at 512. For Q4_0, u is the nibble q (the weight is
 // scale·(q-8)). Q4_K, Q6_K and Q8_0 have no packed path: their products
 // follow ggml's float order (q4KAcc, kernels512q6k, dotQ8_0Q8_0).
 //
@@ -34,7 +33,7 @@ DATA lanes16<>+56(SB)/8, $0x0000000f0000000e
 GLOBL lanes16<>(SB), RODATA|NOPTR, $64
 
 // Packed weight and activation blocks.
-#define WBLOCK 704
+#define WBLOCK 576
 #define WSCALES 512
 #define ABLOCK 320
 #define ASCALES 256

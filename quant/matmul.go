@@ -174,14 +174,13 @@ const (
 	minPackedActs = 4
 	groupActs     = 8  // activation rows per packed group
 	tileLanes     = 16 // weight rows per packed chunk
-	chunkBlocks   = 64 // blocks per packed chunk: 44 KiB of packed weights
+	chunkBlocks   = 64 // blocks per packed chunk: 36 KiB of packed weights
 	// maxItemTiles is the most chunks of tileLanes weight rows a worker
 	// packs at once.
 	maxItemTiles = 4
 	// weightBlock is the packed weight bytes per block of a chunk: the
-	// quants of 16 rows and their f32 scales at weightScales; its last 128
-	// bytes are unused.
-	weightBlock  = 704
+	// quants of 16 rows and their f32 scales at weightScales.
+	weightBlock  = 576
 	weightScales = 512
 	// actBlock is the packed activation bytes per block of a group: the
 	// 32 quants of row i at 32i, its f32 scale at actScales+4i and its
@@ -198,7 +197,7 @@ type tiled struct {
 	// type's blocks) of rows (1 to tileLanes) weight rows, the first at w
 	// and the next ones rowBytes further, into dst (nb·weightBlock
 	// bytes): per block, the unsigned quants u of dword k of the rows in
-	// dword lanes [16k, 16k+16), then their f32 scales and minimums.
+	// dword lanes [16k, 16k+16), then their f32 scales.
 	pack func(dst, w []byte, rowBytes, nb, rows int)
 	// kernel computes the dot products of a packed chunk wp of nb blocks
 	// with the packed group a, over the same blocks, and stores (adds,
@@ -253,8 +252,8 @@ func (j *packJob) do(lo, hi int) {
 // workers' buffers: each worker takes blocks of tiles·tileLanes weight rows
 // from next until none are left, packs a chunk of them at a time into its
 // buffer bufs[item] and multiplies it with every group, the first chunk
-// storing to y and the next ones adding. A group's chunk (24 KiB) stays in
-// L1 for the tiles of a block; the packed chunks of the block (up to 176
+// storing to y and the next ones adding. A group's chunk (20 KiB) stays in
+// L1 for the tiles of a block; the packed chunks of the block (up to 144
 // KiB) stay in L2 for all groups.
 type packedJob struct {
 	t        tiled
