@@ -160,8 +160,8 @@ func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, 
 }
 
 // The packed path of MatMul, for the weight types that the active kernel
-// set has a tiled entry for. The activation rows are quantized (to Q8_0 or
-// Q8_K, in blocks of 32) straight into packed groups of groupActs rows
+// set has a tiled entry for. The activation rows are quantized (to Q8_0)
+// straight into packed groups of groupActs rows
 // (tiled.quantize); each worker packs chunks of chunkBlocks blocks of
 // tileLanes weight rows (tiled.pack) into its own buffer and multiplies
 // each chunk with every group (tiled.kernel), so one weight decode serves
@@ -205,10 +205,8 @@ type tiled struct {
 	// the first acts rows of the group.
 	kernel func(wp, a []byte, nb int, y []float32, ystride, lanes, acts int, add bool)
 	// quantize quantizes the activation row x (a whole number of the
-	// weight type's blocks) as quantizeActivations does to the type
-	// VecDotType gives into row i of the packed group dst, with the biases
-	// −offset·Σa (for Q8_K, one per 16 elements) and, for Q8_K, the
-	// minimums terms −d·Σa of each block of 32.
+	// weight type's blocks) to Q8_0 as quantizeActivations does into row i
+	// of the packed group dst, with the biases −offset·Σa.
 	quantize func(dst []byte, i int, x []float32, offset int32)
 	// offset is k in the weight u-k that an unsigned quant u stands for.
 	offset int32
