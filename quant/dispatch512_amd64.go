@@ -13,3 +13,11 @@ func avx512Dot() map[gguf.Type]kernel {
 		gguf.TypeQ6_K: asmKernel(gguf.TypeQ6_K, dotQ6_KAVX512),
 	}
 }
+
+// avx512Batch returns the AVX-512 kernels of the orders llama.cpp's
+// AVX-512 build takes for batches: tinyBLAS's for F16 weights.
+func avx512Batch() map[gguf.Type]batchKernel {
+	return map[gguf.Type]batchKernel{
+		gguf.TypeF16: {dot: dotF16TinyAVX512, dot4: dotF16TinyX4AVX512, colMul: f16TinyLanes, rowMul: f16TinyRows},
+	}
+}

@@ -13,9 +13,12 @@ import "github.com/odbench/odbench/gguf"
 // blocks on its own) and takes dotQ8_0x4VNNI, in that order. Q4_K has
 // none either (see q4KAcc: two float accumulators per output, fed once
 // per super-block, where the packed tiles fold the scales into every
-// block of 32) and takes dotQ4_Kx4AVX2, in that order.
+// block of 32) and takes dotQ4_Kx4AVX2, in that order. F16 batches that
+// tinyBLAS refuses (see avx512Batch) take ggml_vec_dot_f16 for each
+// activation row, as llama.cpp does.
 func avx512Dot4() map[gguf.Type]kernel4 {
 	return map[gguf.Type]kernel4{
+		gguf.TypeF16:  repeat4(dotF16AVX512),
 		gguf.TypeQ6_K: asmKernel4(gguf.TypeQ6_K, dotQ6_Kx4AVX512),
 		gguf.TypeQ8_0: asmKernel4(gguf.TypeQ8_0, dotQ8_0x4VNNI),
 	}

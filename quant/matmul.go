@@ -146,7 +146,7 @@ func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, 
 	p.parallel(n, 4, q)
 	*q = quantizeJob{}
 
-	k, k4, a, actBytes := active.kernels(t, a, n, sh.actBytes, cols, scratch)
+	k, k4, a, actBytes := active.kernels(t, a, n, rows, sh.actBytes, cols, scratch)
 	j := &scratch.mm
 	actTiles := (n + tileActs - 1) / tileActs
 	*j = matMulJob{
