@@ -76,10 +76,16 @@ TEXT ·dotQ4_0AVX512(SB), NOSPLIT, $0-28
 	VPXORD Z7, Z7, Z7
 
 	// Two pairs a step while 6 blocks (108 bytes) remain: the loads of 64
-	// bytes at 0 and 36 stay inside the row.
+	// bytes at 0 and 36 stay inside the row. The two prefetches, 2 KiB
+	// ahead (about one row of 4096 elements), keep the next row's lines on
+	// their way: a matrix-vector product streams the rows back to back, and
+	// the hardware prefetchers alone leave a thread at about 0.9 of the
+	// bandwidth it reaches with them.
 q40step:
 	CMPQ CX, $6
 	JLT  q40tail
+	PREFETCHT0 2048(SI)
+	PREFETCHT0 2112(SI)
 	VMOVDQU64 0(SI), Z1
 	VMOVDQU64 36(SI), Z5
 	Q40PAIR(0, Z1, Y1, Z2, Z3, Z4, Y4, Z0)
