@@ -76,11 +76,10 @@ TEXT ·dotQ4_0AVX512(SB), NOSPLIT, $0-28
 	VPXORD Z7, Z7, Z7
 
 	// Two pairs a step while 6 blocks (108 bytes) remain: the loads of 64
-	// bytes at 0 and 36 stay inside the row. The two prefetches, 2 KiB
-	// ahead (about one row of 4096 elements), keep the next row's lines on
-	// their way: a matrix-vector product streams the rows back to back, and
-	// the hardware prefetchers alone leave a thread at about 0.9 of the
-	// bandwidth it reaches with them.
+	// bytes at 0 and 36 stay inside the row. The two prefetches run 2 KiB
+	// ahead, into the next rows when the row is short: a matrix-vector
+	// product streams the rows back to back (on Zen 5, 14336×4096, one
+	// thread: 22 GB/s without them, 25 with them).
 q40step:
 	CMPQ CX, $6
 	JLT  q40tail
