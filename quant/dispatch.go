@@ -91,14 +91,17 @@ func kernelSets() []kernelSet {
 }
 
 // override returns a set named name with the kernels of s replaced by those
-// of dot and dot4 where they have one; a type given a dot kernel loses its
-// prepared kernel.
-func (s kernelSet) override(name string, dot map[gguf.Type]kernel, dot4 map[gguf.Type]kernel4) kernelSet {
+// of dot, dot4 and prep where they have one; a type given a dot kernel
+// loses its prepared kernel.
+func (s kernelSet) override(name string, dot map[gguf.Type]kernel, dot4 map[gguf.Type]kernel4, prep map[gguf.Type]preparedKernel) kernelSet {
 	o := kernelSet{name: name, dot: map[gguf.Type]kernel{}, dot4: map[gguf.Type]kernel4{}, prep: map[gguf.Type]preparedKernel{}}
 	for t, pk := range s.prep {
 		if _, ok := dot[t]; !ok {
 			o.prep[t] = pk
 		}
+	}
+	for t, pk := range prep {
+		o.prep[t] = pk
 	}
 	for _, m := range []map[gguf.Type]kernel{s.dot, dot} {
 		for t, k := range m {
