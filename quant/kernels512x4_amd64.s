@@ -278,6 +278,47 @@ store:                      \
 	VMOVUPS   acc, K1, (R8) \
 	ADDQ      DX, R8
 
+// Q8SAVE stores the 16 accumulators Z16-Z31 at R15, Q8LOAD loads them.
+#define Q8SAVE \
+	VMOVUPS Z16, 0(R15)   \
+	VMOVUPS Z17, 64(R15)  \
+	VMOVUPS Z18, 128(R15) \
+	VMOVUPS Z19, 192(R15) \
+	VMOVUPS Z20, 256(R15) \
+	VMOVUPS Z21, 320(R15) \
+	VMOVUPS Z22, 384(R15) \
+	VMOVUPS Z23, 448(R15) \
+	VMOVUPS Z24, 512(R15) \
+	VMOVUPS Z25, 576(R15) \
+	VMOVUPS Z26, 640(R15) \
+	VMOVUPS Z27, 704(R15) \
+	VMOVUPS Z28, 768(R15) \
+	VMOVUPS Z29, 832(R15) \
+	VMOVUPS Z30, 896(R15) \
+	VMOVUPS Z31, 960(R15)
+
+#define Q8LOAD \
+	VMOVUPS 0(R15), Z16   \
+	VMOVUPS 64(R15), Z17  \
+	VMOVUPS 128(R15), Z18 \
+	VMOVUPS 192(R15), Z19 \
+	VMOVUPS 256(R15), Z20 \
+	VMOVUPS 320(R15), Z21 \
+	VMOVUPS 384(R15), Z22 \
+	VMOVUPS 448(R15), Z23 \
+	VMOVUPS 512(R15), Z24 \
+	VMOVUPS 576(R15), Z25 \
+	VMOVUPS 640(R15), Z26 \
+	VMOVUPS 704(R15), Z27 \
+	VMOVUPS 768(R15), Z28 \
+	VMOVUPS 832(R15), Z29 \
+	VMOVUPS 896(R15), Z30 \
+	VMOVUPS 960(R15), Z31
+
+// Q8CHUNK is the blocks the Q8_0 tile takes at a time (18 KiB of packed
+// weights and activations, in L1 with the accumulators).
+#define Q8CHUNK 16
+
 // func tileQ8_0AVX512(wp, a *byte, nb int, y *float32, ystride, lanes, acts int, add bool)
 //
 // The Q8_0 tile keeps ggml's x86 order (dotQ8_0Q8_0): each output has
@@ -286,26 +327,33 @@ store:                      \
 // With the weight rows one per lane, VPDPBUSD with an activation row's
 // dword k broadcast, started from its bias, gives that sum for 16 rows at
 // once, so a register of accumulators holds dword k of 16 outputs: two
-// activation rows at a time (16 accumulators) over all nb blocks, then the
-// next two.
-TEXT ·tileQ8_0AVX512(SB), NOSPLIT, $0-57
-	MOVQ    lanes+40(FP), CX
-	MOVL    $1, AX
-	SHLL    CX, AX
-	DECL    AX
-	KMOVW   AX, K1
-	MOVQ    y+24(FP), R8
-	MOVQ    ystride+32(FP), DX
-	SHLQ    $2, DX
-	MOVQ    acts+48(FP), R10
-	MOVBQZX add+56(FP), R9
+// activation rows at a time (16 accumulators) over Q8CHUNK blocks, then
+// the next two, the accumulators of each pair kept in the frame (1 KiB a
+// pair) between chunks.
+TEXT ·tileQ8_0AVX512(SB), $4096-57
+	MOVQ wp+0(FP), R14 // the chunk's weights
+	MOVQ a+8(FP), AX   // the chunk's activations
+	MOVQ nb+16(FP), R11
+
+q8chunk:
+	MOVQ    $Q8CHUNK, CX
+	CMPQ    R11, CX
+	CMOVQLT R11, CX
 	XORQ    R12, R12
 	XORQ    R13, R13
+	LEAQ    0(SP), R15
+	MOVQ    acts+48(FP), R10
 
 q8pair:
-	MOVQ      wp+0(FP), DI
-	MOVQ      a+8(FP), SI
-	MOVQ      nb+16(FP), BX
+	MOVQ      R14, DI
+	MOVQ      AX, SI
+	MOVQ      CX, BX
+	CMPQ      R14, wp+0(FP)
+	JEQ       q8zero
+	Q8LOAD
+	JMP       q8block
+
+q8zero:
 	VPXORD    Z16, Z16, Z16
 	VMOVDQA32 Z16, Z17
 	VMOVDQA32 Z16, Z18
@@ -339,16 +387,41 @@ q8block:
 	ADDQ        $Q8ABLOCK, SI
 	DECQ        BX
 	JNZ         q8block
+	Q8SAVE
+	ADDQ        $64, R12
+	ADDQ        $8, R13
+	ADDQ        $1024, R15
+	SUBQ        $2, R10
+	JGT         q8pair
+	MOVQ        DI, R14
+	MOVQ        SI, AX
+	SUBQ        CX, R11
+	JNZ         q8chunk
+
+	// The sums of each output's eight lanes, to y.
+	MOVQ    lanes+40(FP), CX
+	MOVL    $1, AX
+	SHLL    CX, AX
+	DECL    AX
+	KMOVW   AX, K1
+	MOVQ    y+24(FP), R8
+	MOVQ    ystride+32(FP), DX
+	SHLQ    $2, DX
+	MOVQ    acts+48(FP), R10
+	MOVBQZX add+56(FP), R9
+	LEAQ    0(SP), R15
+
+q8out:
+	Q8LOAD
 	HSUM8(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
 	HSUM8(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
 	Q8OUT(Z16, q8out0)
-	CMPQ        R10, $1
-	JLE         q8done
+	CMPQ R10, $1
+	JLE  q8done
 	Q8OUT(Z24, q8out1)
-	ADDQ        $64, R12
-	ADDQ        $8, R13
-	SUBQ        $2, R10
-	JNZ         q8pair
+	ADDQ $1024, R15
+	SUBQ $2, R10
+	JNZ  q8out
 
 q8done:
 	VZEROUPPER
