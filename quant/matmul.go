@@ -162,8 +162,9 @@ func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, 
 // The packed path of MatMul, for the weight types that the active kernel
 // set has a tiled entry for. The activation rows are quantized (to Q8_0)
 // straight into packed groups of groupActs rows
-// (tiled.quantize); each worker packs chunks of chunkBlocks blocks of
-// tileLanes weight rows (tiled.pack) into its own buffer and multiplies
+// (tiled.quantize); each worker packs chunks of chunkBlocks blocks (whole
+// rows for the paths whose float order carries across blocks: tiled.whole)
+// of tileLanes weight rows (tiled.pack) into its own buffer and multiplies
 // each chunk with every group (tiled.kernel), so one weight decode serves
 // all n activation rows and each activation quant is read once per 16
 // weight rows.
