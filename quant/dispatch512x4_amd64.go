@@ -7,10 +7,9 @@ import "github.com/odbench/odbench/gguf"
 // (from 4 activation rows on) and the AVX2 four-row kernels for the others
 // but Q6_K: its products follow the float order of ggml's one-row kernel
 // bit for bit (see dotQ6_KQ8_K), which the packed layout cannot, so Q6_K
-// has no packed path and takes dotQ6_Kx4AVX512, in that order. Q8_0 has
-// none for the same reason (see dotQ8_0Q8_0: eight float lanes per output
-// carried across all blocks, where the packed tiles sum each chunk of 64
-// blocks on its own) and takes dotQ8_0x4VNNI, in that order. Q4_K has
+// has no packed path and takes dotQ6_Kx4AVX512, in that order. Q8_0's
+// packed path keeps its order (see tileQ8_0AVX512); dotQ8_0x4VNNI serves
+// the batches too small for it. Q4_K has
 // none either (see q4KAcc: two float accumulators per output, fed once
 // per super-block, where the packed tiles fold the scales into every
 // block of 32) and takes dotQ4_Kx4AVX2, in that order. F16 batches that
@@ -27,7 +26,8 @@ func avx512Dot4() map[gguf.Type]kernel4 {
 // init registers the packed MatMul paths of the avx512vnni set.
 func init() {
 	tileKernels["avx512vnni"] = map[gguf.Type]tiled{
-		gguf.TypeQ4_0: {pack: asmPack(gguf.TypeQ4_0, packQ4_0AVX512), kernel: asmTile(tileAVX512), quantize: quantActs, offset: 8},
+		gguf.TypeQ4_0: {pack: asmPack(gguf.TypeQ4_0, packQ4_0AVX512), kernel: asmTile(tileAVX512, 4), quantize: quantActs, offset: 8, biasBytes: 4},
+		gguf.TypeQ8_0: {pack: asmPack(gguf.TypeQ8_0, packQ8_0AVX512), kernel: asmTile(tileQ8_0AVX512, 32), quantize: quantActs, offset: 128, biasBytes: 32, whole: true},
 	}
 }
 
@@ -47,15 +47,17 @@ func asmPack(t gguf.Type, f func(dst, w *byte, rowBytes, nb, rows int)) func(dst
 	}
 }
 
-// asmTile adapts an assembly tile kernel to tiled.kernel, checking the
-// bounds of the packed blocks and the outputs first.
-func asmTile(f func(wp, a *byte, nb int, y *float32, ystride, lanes, acts int, add bool)) func(wp, a []byte, nb int, y []float32, ystride, lanes, acts int, add bool) {
+// asmTile adapts an assembly tile kernel, whose packed activations have
+// biasBytes of biases per row, to tiled.kernel, checking the bounds of the
+// packed blocks and the outputs first.
+func asmTile(f func(wp, a *byte, nb int, y *float32, ystride, lanes, acts int, add bool), biasBytes int) func(wp, a []byte, nb int, y []float32, ystride, lanes, acts int, add bool) {
+	ab := actBlockBytes(biasBytes)
 	return func(wp, a []byte, nb int, y []float32, ystride, lanes, acts int, add bool) {
 		if nb < 1 || lanes < 1 || lanes > tileLanes || acts < 1 || acts > groupActs {
 			panic("quant: tile kernel: bad shape")
 		}
 		_ = wp[nb*weightBlock-1]
-		_ = a[nb*actBlock-1]
+		_ = a[nb*ab-1]
 		_ = y[(acts-1)*ystride+lanes-1]
 		f(&wp[0], &a[0], nb, &y[0], ystride, lanes, acts, add)
 	}
@@ -63,14 +65,15 @@ func asmTile(f func(wp, a *byte, nb int, y *float32, ystride, lanes, acts int, a
 
 // quantActs adapts quantActsAVX512 to tiled.quantize, checking the bounds
 // of the packed group first.
-func quantActs(dst []byte, i int, x []float32, offset int32) {
+func quantActs(dst []byte, i int, x []float32, offset int32, biasBytes int) {
 	nb := len(x) / q80Elems
 	if nb == 0 {
 		return
 	}
-	if len(x) != nb*q80Elems || i < 0 || i >= groupActs {
+	if len(x) != nb*q80Elems || i < 0 || i >= groupActs || (biasBytes != 4 && biasBytes != 32) {
 		panic("quant: quantizing activations: bad shape")
 	}
-	_ = dst[nb*actBlock-1]
-	quantActsAVX512(&dst[32*i], &dst[actScales+4*i], &x[0], nb, int(offset))
+	ab := actBlockBytes(biasBytes)
+	_ = dst[nb*ab-1]
+	quantActsAVX512(&dst[32*i], &dst[actScales+4*i], &dst[actBiases+biasBytes*i], &x[0], nb, int(offset), ab, biasBytes == 32)
 }

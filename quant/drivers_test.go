@@ -223,19 +223,20 @@ func TestPackedActivations(t *testing.T) {
 					x = floatRow(rng, kind, cols)
 				}
 				row := i % groupActs
-				ref := make([]byte, nb*actBlock)
+				ab, bb := tk.actBlock(), tk.biasBytes
+				ref := make([]byte, nb*ab)
 				if VecDotType(typ) != gguf.TypeQ8_0 {
 					t.Fatalf("%s/%v: no reference for %v activations", name, typ, VecDotType(typ))
 				}
 				a := make([]byte, (row+1)*nb*q80Bytes) // the rows before row: zeros
 				quantizeActivations("test", gguf.TypeQ8_0, x, a[row*nb*q80Bytes:])
-				packActs(ref, a, nb*q80Bytes, row+1, nb, tk.offset)
-				got := make([]byte, nb*actBlock)
-				tk.quantize(got, row, x, tk.offset)
-				fields := [][2]int{{32 * row, 32}, {actScales + 4*row, 4}, {actBiases + 4*row, 4}}
+				packActs(ref, a, nb*q80Bytes, row+1, nb, tk.offset, bb)
+				got := make([]byte, nb*ab)
+				tk.quantize(got, row, x, tk.offset, bb)
+				fields := [][2]int{{32 * row, 32}, {actScales + 4*row, 4}, {actBiases + bb*row, bb}}
 				for b := range nb {
 					for _, f := range fields {
-						o := b*actBlock + f[0]
+						o := b*ab + f[0]
 						if g, w := got[o:o+f[1]], ref[o:o+f[1]]; string(g) != string(w) {
 							t.Errorf("%s/%v/%s: block %d, bytes %d+%d: %x, want %x", name, typ, kind, b, f[0], f[1], g, w)
 						}
@@ -249,28 +250,34 @@ func TestPackedActivations(t *testing.T) {
 // packActs is the reference of tiled.quantize for Q8_0 activations: it
 // lays out rows (1 to groupActs) Q8_0 activation rows of nb blocks, the
 // first at a and the next ones astride bytes further, as one packed group
-// in dst (nb·actBlock bytes). Per block: the 32 quants of row i at 32i,
-// its f32 scale at actScales+4i and its bias −offset·Σa at actBiases+4i,
-// which takes back what the weights' offset adds. Rows past rows are zeros.
-func packActs(dst, a []byte, astride, rows, nb int, offset int32) {
+// in dst (nb·actBlockBytes(biasBytes) bytes). Per block: the 32 quants of
+// row i at 32i, its f32 scale at actScales+4i and its biases, which take
+// back what the weights' offset adds, at actBiases+biasBytes·i: one,
+// −offset·Σa (biasBytes 4), or one per dword, −offset·Σ of its four quants
+// (biasBytes 32). Rows past rows are zeros.
+func packActs(dst, a []byte, astride, rows, nb int, offset int32, biasBytes int) {
+	ab := actBlockBytes(biasBytes)
+	span := 32 * 4 / biasBytes // quants per bias: 32 or 4
 	for b := range nb {
-		blk := dst[b*actBlock : (b+1)*actBlock]
+		blk := dst[b*ab : (b+1)*ab]
 		for i := range groupActs {
 			q := blk[32*i : 32*i+32]
 			var scale float32
-			var sum int32
 			if i < rows {
 				src := a[i*astride+b*q80Bytes : i*astride+(b+1)*q80Bytes]
 				scale = FP16ToFP32(binary.LittleEndian.Uint16(src))
 				copy(q, src[2:])
-				for _, v := range q {
-					sum += int32(int8(v))
-				}
 			} else {
 				clear(q)
 			}
 			binary.LittleEndian.PutUint32(blk[actScales+4*i:], math.Float32bits(scale))
-			binary.LittleEndian.PutUint32(blk[actBiases+4*i:], uint32(-offset*sum))
+			for k := range biasBytes / 4 {
+				var sum int32
+				for _, v := range q[span*k : span*(k+1)] {
+					sum += int32(int8(v))
+				}
+				binary.LittleEndian.PutUint32(blk[actBiases+biasBytes*i+4*k:], uint32(-offset*sum))
+			}
 		}
 	}
 }
@@ -286,9 +293,9 @@ func BenchmarkTileKernel(b *testing.B) {
 			w, rb := testMatrix(b, rng, typ, tileLanes, cols)
 			wp := make([]byte, chunkBlocks*weightBlock)
 			tk.pack(wp, w, rb, chunkBlocks, tileLanes)
-			packed := make([]byte, chunkBlocks*actBlock)
+			packed := make([]byte, chunkBlocks*tk.actBlock())
 			for i := range groupActs {
-				tk.quantize(packed, i, floatRow(rng, "normal", cols), tk.offset)
+				tk.quantize(packed, i, floatRow(rng, "normal", cols), tk.offset, tk.biasBytes)
 			}
 			y := make([]float32, groupActs*tileLanes)
 			b.Run(fmt.Sprintf("%v/kernel=%s", typ, name), func(b *testing.B) {

@@ -18,13 +18,29 @@ func tileAVX512(wp, a *byte, nb int, y *float32, ystride, lanes, acts int, add b
 //go:noescape
 func packQ4_0AVX512(dst, w *byte, rowBytes, nb, rows int)
 
-// quantActsAVX512 quantizes nb blocks of activations at x to Q8_0 as
-// quantizeActivations does and writes block b's 32 quants to q[320b:], its
-// f32 scale (rounded to f16) to s[320b:] and its bias −offset·Σq to
-// s[320b+32:]: one row of packed activation groups.
+// tileQ8_0AVX512 is tileAVX512 for Q8_0 weights and activations, in the
+// float order of dotQ8_0Q8_0: the products of all nb blocks, carried in
+// eight float lanes per output, which it adds up at the end.
 //
 //go:noescape
-func quantActsAVX512(q, s *byte, x *float32, nb int, offset int)
+func tileQ8_0AVX512(wp, a *byte, nb int, y *float32, ystride, lanes, acts int, add bool)
+
+// packQ8_0AVX512 packs nb blocks of rows (1 to 16) Q8_0 weight rows, the
+// first at w and the next ones rowBytes further, to dst; the lanes past
+// rows are quants 0 (u = 128) with scale 0.
+//
+//go:noescape
+func packQ8_0AVX512(dst, w *byte, rowBytes, nb, rows int)
+
+// quantActsAVX512 quantizes nb blocks of activations at x to Q8_0 as
+// quantizeActivations does and writes block j's 32 quants to
+// q[stride·j:], its f32 scale (rounded to f16) to s[stride·j:] and its
+// biases to b[stride·j:]: with dwords, the eight −offset·Σ of the four
+// quants of each dword, else one, −offset·Σq. This is one row of packed
+// activation groups of stride bytes per block.
+//
+//go:noescape
+func quantActsAVX512(q, s, b *byte, x *float32, nb, offset, stride int, dwords bool)
 
 // dotQ8_0x4VNNI is dotQ8_0x4AVX2 with AVX512-VNNI dot products (in
 // kernels_amd64.s, beside it): the same results bit for bit.

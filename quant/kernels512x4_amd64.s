@@ -5,13 +5,16 @@
 //
 // A packed weight block (576 bytes) holds 16 weight rows of one block of 32
 // elements as unsigned bytes u, dword k of the rows in the 16 dwords at 64k
-// (row r in dword r), then their 16 f32 scales at 512. For Q4_0, u is the nibble q (the weight is
-// scale·(q-8)). Q4_K, Q6_K and Q8_0 have no packed path: their products
-// follow ggml's float order (q4KAcc, kernels512q6k, dotQ8_0Q8_0).
+// (row r in dword r), then their 16 f32 scales at 512. For Q4_0, u is the
+// nibble q (the weight is scale·(q-8)); for Q8_0, u is q+128. Q4_K and Q6_K
+// have no packed path: their products follow ggml's float order (q4KAcc,
+// kernels512q6k).
 //
-// A packed activation block (320 bytes) holds 8 activation rows of one
-// block: their 32 quants each at 32i, their f32 scales at 256+4i and their
-// int32 biases at 288+4i, -k·Σa for the weights' offset k (8 for Q4_0).
+// A packed activation block holds 8 activation rows of one block: their 32
+// quants each at 32i, their f32 scales at 256+4i and their int32 biases
+// from 288 on, which take back what the weights' offset k adds. For Q4_0
+// (320 bytes) row i has one bias, -8·Σa, at 288+4i; for Q8_0 (544 bytes)
+// eight, -128·Σ of the four quants of dword j, at 288+32i+4j.
 //
 // tileAVX512 takes dword k of the 16 weight rows at a time, one row per
 // lane: VPDPBUSD with an activation row's dword k broadcast adds u·a over
@@ -233,19 +236,254 @@ q4pack:
 	VZEROUPPER
 	RET
 
-// func quantActsAVX512(q, s *byte, x *float32, nb int, offset int)
+// Q8BIASES is the offset of the dword biases in a Q8_0 activation block.
+#define Q8BIASES 288
+#define Q8ABLOCK 544
+
+// Q8DWORD adds dword k of the 16 weight rows times that of activation rows
+// 2p and 2p+1 (R12 = 64p, R13 = 8p), plus their biases, into the lane sums
+// Z1 and Z2, exact integers, and fused-multiply-adds them, converted, with
+// the scale products Z9 and Z10 into the accumulators acc0 and acc1 of
+// dword k.
+#define Q8DWORD(k, acc0, acc1) \
+	VMOVDQU32     (64*k)(DI), Z0                    \
+	VPBROADCASTD  (Q8BIASES+4*k)(SI)(R12*1), Z1     \
+	VPBROADCASTD  (Q8BIASES+32+4*k)(SI)(R12*1), Z2  \
+	VPDPBUSD.BCST (4*k)(SI)(R12*1), Z0, Z1          \
+	VPDPBUSD.BCST (32+4*k)(SI)(R12*1), Z0, Z2       \
+	VCVTDQ2PS     Z1, Z1                            \
+	VCVTDQ2PS     Z2, Z2                            \
+	VFMADD231PS   Z9, Z1, acc0                      \
+	VFMADD231PS   Z10, Z2, acc1
+
+// HSUM8 leaves in a0 the sums of the eight accumulators a0-a7 of 16
+// outputs in hsum8's order: (a0+a4 + a2+a6) + (a1+a5 + a3+a7).
+#define HSUM8(a0, a1, a2, a3, a4, a5, a6, a7) \
+	VADDPS a4, a0, a0 \
+	VADDPS a5, a1, a1 \
+	VADDPS a6, a2, a2 \
+	VADDPS a7, a3, a3 \
+	VADDPS a2, a0, a0 \
+	VADDPS a3, a1, a1 \
+	VADDPS a1, a0, a0
+
+// Q8OUT stores (or, if R9 is not zero, adds to) the valid lanes (mask K1)
+// of acc at R8 and steps R8 a row on.
+#define Q8OUT(acc, store) \
+	TESTQ     R9, R9        \
+	JZ        store         \
+	VMOVUPS.Z (R8), K1, Z3  \
+	VADDPS    Z3, acc, acc  \
+store:                      \
+	VMOVUPS   acc, K1, (R8) \
+	ADDQ      DX, R8
+
+// Q8SAVE stores the 16 accumulators Z16-Z31 at R15, Q8LOAD loads them.
+#define Q8SAVE \
+	VMOVUPS Z16, 0(R15)   \
+	VMOVUPS Z17, 64(R15)  \
+	VMOVUPS Z18, 128(R15) \
+	VMOVUPS Z19, 192(R15) \
+	VMOVUPS Z20, 256(R15) \
+	VMOVUPS Z21, 320(R15) \
+	VMOVUPS Z22, 384(R15) \
+	VMOVUPS Z23, 448(R15) \
+	VMOVUPS Z24, 512(R15) \
+	VMOVUPS Z25, 576(R15) \
+	VMOVUPS Z26, 640(R15) \
+	VMOVUPS Z27, 704(R15) \
+	VMOVUPS Z28, 768(R15) \
+	VMOVUPS Z29, 832(R15) \
+	VMOVUPS Z30, 896(R15) \
+	VMOVUPS Z31, 960(R15)
+
+#define Q8LOAD \
+	VMOVUPS 0(R15), Z16   \
+	VMOVUPS 64(R15), Z17  \
+	VMOVUPS 128(R15), Z18 \
+	VMOVUPS 192(R15), Z19 \
+	VMOVUPS 256(R15), Z20 \
+	VMOVUPS 320(R15), Z21 \
+	VMOVUPS 384(R15), Z22 \
+	VMOVUPS 448(R15), Z23 \
+	VMOVUPS 512(R15), Z24 \
+	VMOVUPS 576(R15), Z25 \
+	VMOVUPS 640(R15), Z26 \
+	VMOVUPS 704(R15), Z27 \
+	VMOVUPS 768(R15), Z28 \
+	VMOVUPS 832(R15), Z29 \
+	VMOVUPS 896(R15), Z30 \
+	VMOVUPS 960(R15), Z31
+
+// Q8CHUNK is the blocks the Q8_0 tile takes at a time (18 KiB of packed
+// weights and activations, in L1 with the accumulators).
+#define Q8CHUNK 16
+
+// func tileQ8_0AVX512(wp, a *byte, nb int, y *float32, ystride, lanes, acts int, add bool)
+//
+// The Q8_0 tile keeps ggml's x86 order (dotQ8_0Q8_0): each output has
+// eight float accumulators, one per dword of the blocks, fed the exact
+// int32 sum of that dword's four products times the block's scale product.
+// With the weight rows one per lane, VPDPBUSD with an activation row's
+// dword k broadcast, started from its bias, gives that sum for 16 rows at
+// once, so a register of accumulators holds dword k of 16 outputs: two
+// activation rows at a time (16 accumulators) over Q8CHUNK blocks, then
+// the next two, the accumulators of each pair kept in the frame (1 KiB a
+// pair) between chunks.
+TEXT ·tileQ8_0AVX512(SB), $4096-57
+	MOVQ wp+0(FP), R14 // the chunk's weights
+	MOVQ a+8(FP), AX   // the chunk's activations
+	MOVQ nb+16(FP), R11
+
+q8chunk:
+	MOVQ    $Q8CHUNK, CX
+	CMPQ    R11, CX
+	CMOVQLT R11, CX
+	XORQ    R12, R12
+	XORQ    R13, R13
+	LEAQ    0(SP), R15
+	MOVQ    acts+48(FP), R10
+
+q8pair:
+	MOVQ      R14, DI
+	MOVQ      AX, SI
+	MOVQ      CX, BX
+	CMPQ      R14, wp+0(FP)
+	JEQ       q8zero
+	Q8LOAD
+	JMP       q8block
+
+q8zero:
+	VPXORD    Z16, Z16, Z16
+	VMOVDQA32 Z16, Z17
+	VMOVDQA32 Z16, Z18
+	VMOVDQA32 Z16, Z19
+	VMOVDQA32 Z16, Z20
+	VMOVDQA32 Z16, Z21
+	VMOVDQA32 Z16, Z22
+	VMOVDQA32 Z16, Z23
+	VMOVDQA32 Z16, Z24
+	VMOVDQA32 Z16, Z25
+	VMOVDQA32 Z16, Z26
+	VMOVDQA32 Z16, Z27
+	VMOVDQA32 Z16, Z28
+	VMOVDQA32 Z16, Z29
+	VMOVDQA32 Z16, Z30
+	VMOVDQA32 Z16, Z31
+
+q8block:
+	VMOVUPS     WSCALES(DI), Z8
+	VMULPS.BCST ASCALES(SI)(R13*1), Z8, Z9
+	VMULPS.BCST (ASCALES+4)(SI)(R13*1), Z8, Z10
+	Q8DWORD(0, Z16, Z24)
+	Q8DWORD(1, Z17, Z25)
+	Q8DWORD(2, Z18, Z26)
+	Q8DWORD(3, Z19, Z27)
+	Q8DWORD(4, Z20, Z28)
+	Q8DWORD(5, Z21, Z29)
+	Q8DWORD(6, Z22, Z30)
+	Q8DWORD(7, Z23, Z31)
+	ADDQ        $WBLOCK, DI
+	ADDQ        $Q8ABLOCK, SI
+	DECQ        BX
+	JNZ         q8block
+	Q8SAVE
+	ADDQ        $64, R12
+	ADDQ        $8, R13
+	ADDQ        $1024, R15
+	SUBQ        $2, R10
+	JGT         q8pair
+	MOVQ        DI, R14
+	MOVQ        SI, AX
+	SUBQ        CX, R11
+	JNZ         q8chunk
+
+	// The sums of each output's eight lanes, to y.
+	MOVQ    lanes+40(FP), CX
+	MOVL    $1, AX
+	SHLL    CX, AX
+	DECL    AX
+	KMOVW   AX, K1
+	MOVQ    y+24(FP), R8
+	MOVQ    ystride+32(FP), DX
+	SHLQ    $2, DX
+	MOVQ    acts+48(FP), R10
+	MOVBQZX add+56(FP), R9
+	LEAQ    0(SP), R15
+
+q8out:
+	Q8LOAD
+	HSUM8(Z16, Z17, Z18, Z19, Z20, Z21, Z22, Z23)
+	HSUM8(Z24, Z25, Z26, Z27, Z28, Z29, Z30, Z31)
+	Q8OUT(Z16, q8out0)
+	CMPQ R10, $1
+	JLE  q8done
+	Q8OUT(Z24, q8out1)
+	ADDQ $1024, R15
+	SUBQ $2, R10
+	JNZ  q8out
+
+q8done:
+	VZEROUPPER
+	RET
+
+// func packQ8_0AVX512(dst, w *byte, rowBytes, nb, rows int)
+TEXT ·packQ8_0AVX512(SB), NOSPLIT, $0-40
+	WSETUP
+	MOVL         $0x80808080, AX
+	VPBROADCASTD AX, Z11
+
+q8pack:
+	WSCALE
+	GATHER(2, Z0)
+	GATHER(6, Z1)
+	GATHER(10, Z2)
+	GATHER(14, Z3)
+	GATHER(18, Z4)
+	GATHER(22, Z5)
+	GATHER(26, Z6)
+	GATHER(30, Z7)
+	VPXORD    Z11, Z0, Z0
+	VPXORD    Z11, Z1, Z1
+	VPXORD    Z11, Z2, Z2
+	VPXORD    Z11, Z3, Z3
+	VPXORD    Z11, Z4, Z4
+	VPXORD    Z11, Z5, Z5
+	VPXORD    Z11, Z6, Z6
+	VPXORD    Z11, Z7, Z7
+	VMOVDQU32 Z0, 0(DI)
+	VMOVDQU32 Z1, 64(DI)
+	VMOVDQU32 Z2, 128(DI)
+	VMOVDQU32 Z3, 192(DI)
+	VMOVDQU32 Z4, 256(DI)
+	VMOVDQU32 Z5, 320(DI)
+	VMOVDQU32 Z6, 384(DI)
+	VMOVDQU32 Z7, 448(DI)
+	ADDQ      $34, SI
+	ADDQ      $WBLOCK, DI
+	DECQ      BX
+	JNZ       q8pack
+	VZEROUPPER
+	RET
+
+// func quantActsAVX512(q, s, b *byte, x *float32, nb, offset, stride int, dwords bool)
 // Quantizes nb blocks of 32 floats at x to Q8_0 as quantizeActivations
 // does (ggml-cpu's run-time rules: d = amax/127, quants x·(127/amax)
-// rounded half to even, a NaN makes amax NaN) and writes block b's quants
-// to q+320b, its f32 scale rounded to f16 to s+320b and its bias
-// -offset·Σq to s+32+320b.
-TEXT ·quantActsAVX512(SB), NOSPLIT, $0-40
+// rounded half to even, a NaN makes amax NaN) and writes block j's quants
+// to q+stride·j, its f32 scale rounded to f16 to s+stride·j and its biases
+// to b+stride·j: with dwords, the eight -offset·Σ of each dword's four
+// quants, else one, -offset·Σq.
+TEXT ·quantActsAVX512(SB), NOSPLIT, $0-57
 	MOVQ         q+0(FP), DI
 	MOVQ         s+8(FP), DX
-	MOVQ         x+16(FP), SI
-	MOVQ         nb+24(FP), BX
-	MOVQ         offset+32(FP), R8
-	NEGL         R8
+	MOVQ         b+16(FP), R9
+	MOVQ         x+24(FP), SI
+	MOVQ         nb+32(FP), BX
+	MOVQ         offset+40(FP), AX
+	IMULL        $0x01010101, AX
+	VPBROADCASTD AX, Y12          // offset in each byte
+	MOVQ         stride+48(FP), R10
+	MOVBQZX      dwords+56(FP), R11
 	MOVL         $0x7fffffff, AX
 	VPBROADCASTD AX, Z10
 	MOVL         $0x42fe0000, AX // 127
@@ -290,29 +528,33 @@ qscaled:
 	VPMOVDB       Z1, X3
 	VMOVDQU       X2, 0(DI)
 	VMOVDQU       X3, 16(DI)
-	VPSLLD        $24, Z0, Z0     // the sum of the int8 quants
-	VPSLLD        $24, Z1, Z1
-	VPSRAD        $24, Z0, Z0
-	VPSRAD        $24, Z1, Z1
-	VPADDD        Z1, Z0, Z0
-	VEXTRACTI64X4 $1, Z0, Y1
-	VPADDD        Y1, Y0, Y0
-	VEXTRACTI128  $1, Y0, X1
-	VPADDD        X1, X0, X0
-	VPSHUFD       $0x4e, X0, X1
-	VPADDD        X1, X0, X0
-	VPSHUFD       $0xb1, X0, X1
-	VPADDD        X1, X0, X0
-	VMOVD         X0, AX
-	IMULL         R8, AX
-	MOVL          AX, 32(DX)
-	VCVTPS2PH     $0, X4, X5
-	VCVTPH2PS     X5, X5
-	VMOVSS        X5, 0(DX)
-	ADDQ          $128, SI
-	ADDQ          $ABLOCK, DI
-	ADDQ          $ABLOCK, DX
-	DECQ          BX
-	JNZ           qloop
+	VINSERTI128   $1, X3, Y2, Y2
+	VPXORD        Y7, Y7, Y7
+	VPDPBUSD      Y2, Y12, Y7     // offset·Σ of each dword's quants
+	VPSUBD        Y7, Y15, Y7
+	TESTQ         R11, R11
+	JZ            qone
+	VMOVDQU       Y7, 0(R9)
+	JMP           qscale
+
+qone:
+	VEXTRACTI128 $1, Y7, X1
+	VPADDD       X1, X7, X7
+	VPSHUFD      $0x4e, X7, X1
+	VPADDD       X1, X7, X7
+	VPSHUFD      $0xb1, X7, X1
+	VPADDD       X1, X7, X7
+	VMOVD        X7, 0(R9)
+
+qscale:
+	VCVTPS2PH $0, X4, X5
+	VCVTPH2PS X5, X5
+	VMOVSS    X5, 0(DX)
+	ADDQ      $128, SI
+	ADDQ      R10, DI
+	ADDQ      R10, DX
+	ADDQ      R10, R9
+	DECQ      BX
+	JNZ       qloop
 	VZEROUPPER
 	RET

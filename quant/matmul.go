@@ -123,7 +123,7 @@ func (j *matMulJob) do(lo, hi int) {
 // rows are quantized once to VecDotType(t) in scratch (nil allocates one for
 // this call); cache-sized tiles of weight rows × activation rows are split
 // across the pool (nil runs on the calling goroutine). Where the active
-// kernel set has a packed path for t (avx512vnni: Q4_0)
+// kernel set has a packed path for t (avx512vnni: Q4_0 and Q8_0)
 // and n is at least minPackedActs, the activations are quantized straight
 // into packed groups and the weights decoded once per chunk of 16 rows for
 // all n (matMulPacked). Shapes that do not fit the buffers panic.
@@ -162,8 +162,9 @@ func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, 
 // The packed path of MatMul, for the weight types that the active kernel
 // set has a tiled entry for. The activation rows are quantized (to Q8_0)
 // straight into packed groups of groupActs rows
-// (tiled.quantize); each worker packs chunks of chunkBlocks blocks of
-// tileLanes weight rows (tiled.pack) into its own buffer and multiplies
+// (tiled.quantize); each worker packs chunks of chunkBlocks blocks (whole
+// rows for the paths whose float order carries across blocks: tiled.whole)
+// of tileLanes weight rows (tiled.pack) into its own buffer and multiplies
 // each chunk with every group (tiled.kernel), so one weight decode serves
 // all n activation rows and each activation quant is read once per 16
 // weight rows.
@@ -182,13 +183,17 @@ const (
 	// quants of 16 rows and their f32 scales at weightScales.
 	weightBlock  = 576
 	weightScales = 512
-	// actBlock is the packed activation bytes per block of a group: the
-	// 32 quants of row i at 32i, its f32 scale at actScales+4i and its
-	// int32 bias, −k·Σa for the weights' offset k, at actBiases+4i.
-	actBlock  = 320
+	// A packed activation block of a group holds the 32 quants of row i
+	// at 32i, its f32 scale at actScales+4i and its int32 biases, which
+	// take back what the weights' offset k adds, from actBiases+b·i for
+	// the b bytes of biases per row of the path (actBlockBytes).
 	actScales = 256
 	actBiases = 288
 )
+
+// actBlockBytes is the size of a packed activation block with biasBytes
+// of biases per row.
+func actBlockBytes(biasBytes int) int { return actBiases + groupActs*biasBytes }
 
 // tiled is a weight type's packed path. The layouts are those
 // kernels512x4_amd64.s describes.
@@ -206,10 +211,30 @@ type tiled struct {
 	kernel func(wp, a []byte, nb int, y []float32, ystride, lanes, acts int, add bool)
 	// quantize quantizes the activation row x (a whole number of the
 	// weight type's blocks) to Q8_0 as quantizeActivations does into row i
-	// of the packed group dst, with the biases −offset·Σa.
-	quantize func(dst []byte, i int, x []float32, offset int32)
+	// of the packed group dst, with biasBytes of biases: 4, one bias
+	// −offset·Σa, or 32, eight, −offset·Σ of the four quants of each dword.
+	quantize func(dst []byte, i int, x []float32, offset int32, biasBytes int)
 	// offset is k in the weight u-k that an unsigned quant u stands for.
 	offset int32
+	// biasBytes is the bytes of biases per activation row of a packed
+	// block: 4 or 32 (see quantize).
+	biasBytes int
+	// whole is set for kernels that must see all blocks of a row at once
+	// (their float order carries across blocks): MatMul then packs whole
+	// rows rather than chunks of chunkBlocks blocks.
+	whole bool
+}
+
+// actBlock is the size of t's packed activation blocks.
+func (t tiled) actBlock() int { return actBlockBytes(t.biasBytes) }
+
+// chunk is the blocks per packed weight chunk that t takes for rows of nb
+// blocks.
+func (t tiled) chunk(nb int) int {
+	if t.whole {
+		return nb
+	}
+	return min(chunkBlocks, nb)
 }
 
 // tileKernels holds the packed paths by kernel set name and weight type;
@@ -229,18 +254,19 @@ type packJob struct {
 
 func (j *packJob) do(lo, hi int) {
 	nb := j.cols / q80Elems
+	ab, bb := j.t.actBlock(), j.t.biasBytes
 	for g := lo; g < hi; g++ {
-		dst := j.packed[g*nb*actBlock : (g+1)*nb*actBlock]
+		dst := j.packed[g*nb*ab : (g+1)*nb*ab]
 		for i := range groupActs {
 			if r := g*groupActs + i; r < j.n {
-				j.t.quantize(dst, i, j.x[r*j.cols:(r+1)*j.cols], j.t.offset)
+				j.t.quantize(dst, i, j.x[r*j.cols:(r+1)*j.cols], j.t.offset, bb)
 				continue
 			}
 			for b := range nb { // a row past n: zero quants, scales and biases
-				blk := dst[b*actBlock:]
+				blk := dst[b*ab:]
 				clear(blk[32*i : 32*i+32])
 				clear(blk[actScales+4*i : actScales+4*i+4])
-				clear(blk[actBiases+4*i : actBiases+4*i+4])
+				clear(blk[actBiases+bb*i : actBiases+bb*(i+1)])
 			}
 		}
 	}
@@ -250,9 +276,9 @@ func (j *packJob) do(lo, hi int) {
 // workers' buffers: each worker takes blocks of tiles·tileLanes weight rows
 // from next until none are left, packs a chunk of them at a time into its
 // buffer bufs[item] and multiplies it with every group, the first chunk
-// storing to y and the next ones adding. A group's chunk (20 KiB) stays in
-// L1 for the tiles of a block; the packed chunks of the block (up to 144
-// KiB) stay in L2 for all groups.
+// storing to y and the next ones adding. A group's chunk (20 KiB for 64
+// blocks) stays in L1 for the tiles of a block; the packed chunks of the
+// block (up to 144 KiB for 64 blocks) stay in L2 for all groups.
 type packedJob struct {
 	t        tiled
 	w        []byte
@@ -261,6 +287,7 @@ type packedJob struct {
 	rowBytes int
 	wt       gguf.Type
 	tiles    int // blocks of tileLanes weight rows per item, up to maxItemTiles
+	cb       int // blocks per chunk (tiled.chunk)
 	packed   []byte
 	y        []float32
 	bufs     [][]byte
@@ -275,22 +302,23 @@ func (j *packedJob) do(lo, hi int) {
 
 func (j *packedJob) work(buf []byte) {
 	groups := (j.n + groupActs - 1) / groupActs
-	chunk := chunkBlocks * weightBlock
+	chunk := j.cb * weightBlock
+	ab := j.t.actBlock()
 	for {
 		r0 := int(j.next.Add(1)-1) * j.tiles * tileLanes
 		if r0 >= j.rows {
 			return
 		}
 		r1 := min(r0+j.tiles*tileLanes, j.rows)
-		for c0 := 0; c0 < j.nb; c0 += chunkBlocks {
-			cb := min(chunkBlocks, j.nb-c0)
+		for c0 := 0; c0 < j.nb; c0 += j.cb {
+			cb := min(j.cb, j.nb-c0)
 			woff := c0 * q80Elems / j.wt.BlockSize() * j.wt.BlockBytes()
 			for r := r0; r < r1; r += tileLanes {
 				k := (r - r0) / tileLanes
 				j.t.pack(buf[k*chunk:(k+1)*chunk], j.w[r*j.rowBytes+woff:], j.rowBytes, cb, min(tileLanes, r1-r))
 			}
 			for g := range groups {
-				a := j.packed[(g*j.nb+c0)*actBlock:]
+				a := j.packed[(g*j.nb+c0)*ab:]
 				acts := min(groupActs, j.n-g*groupActs)
 				for r := r0; r < r1; r += tileLanes {
 					k := (r - r0) / tileLanes
@@ -309,10 +337,11 @@ func matMulPacked(p *Pool, tk tiled, t gguf.Type, w []byte, rows, cols int, x []
 		scratch.mm.packed = new(packedState)
 	}
 	j := scratch.mm.packed
-	if need := groups * nb * actBlock; cap(j.acts) < need {
+	need := groups * nb * tk.actBlock()
+	if cap(j.acts) < need {
 		j.acts = make([]byte, need)
 	}
-	packed := j.acts[:groups*nb*actBlock]
+	packed := j.acts[:need]
 	pj := &j.pack
 	*pj = packJob{t: tk, x: x, n: n, cols: cols, packed: packed}
 	p.parallel(groups, 1, pj)
@@ -323,11 +352,17 @@ func matMulPacked(p *Pool, tk tiled, t gguf.Type, w []byte, rows, cols int, x []
 	}
 
 	workers := p.Threads()
+	cb := tk.chunk(nb)
 	for len(j.bufs) < workers {
-		j.bufs = append(j.bufs, make([]byte, maxItemTiles*chunkBlocks*weightBlock))
+		j.bufs = append(j.bufs, nil)
+	}
+	for i, b := range j.bufs[:workers] {
+		if len(b) < maxItemTiles*cb*weightBlock {
+			j.bufs[i] = make([]byte, maxItemTiles*cb*weightBlock)
+		}
 	}
 	pk := &j.tiles
-	pk.t, pk.w, pk.wt, pk.rows, pk.n, pk.nb, pk.rowBytes = tk, w, t, rows, n, nb, sh.rowBytes
+	pk.t, pk.w, pk.wt, pk.rows, pk.n, pk.nb, pk.rowBytes, pk.cb = tk, w, t, rows, n, nb, sh.rowBytes, cb
 	// As many tiles per item as leave each worker 4 items or more.
 	pk.tiles = min(maxItemTiles, max(1, rows/(tileLanes*4*workers)))
 	pk.packed, pk.y, pk.bufs = packed, y, j.bufs

@@ -1,6 +1,7 @@
 package quant
 
 import (
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"testing"
@@ -40,5 +41,42 @@ func TestQ8_0KernelsBitExact(t *testing.T) {
 		}
 	}
 	rng := rand.New(rand.NewPCG(83, 84))
-	checkKernelsBitExact(t, gguf.TypeQ8_0, q8Cases(t, rng), dotQ8_0Q8_0, dotQ8_0Q8_0)
+	cases := q8Cases(t, rng)
+	checkKernelsBitExact(t, gguf.TypeQ8_0, cases, dotQ8_0Q8_0, dotQ8_0Q8_0)
+	checkTileBitExact(t, cases)
+}
+
+// checkTileBitExact holds every Q8_0 packed MatMul tile to dotQ8_0Q8_0
+// bit for bit on cases: the case's weight row packed into lane 0 of a
+// chunk of the whole row and its four activation rows into a group, the
+// other rows of which are zeros.
+func checkTileBitExact(t *testing.T, cases []exactCase) {
+	for name, set := range tileKernels {
+		tk, ok := set[gguf.TypeQ8_0]
+		if !ok {
+			continue
+		}
+		t.Run("tile/"+name, func(t *testing.T) {
+			for _, c := range cases {
+				nb := c.n / qk0
+				stride := len(c.acts[0])
+				a4 := make([]byte, 4*stride)
+				for i, a := range c.acts {
+					copy(a4[i*stride:], a)
+				}
+				packed := make([]byte, nb*tk.actBlock())
+				packActs(packed, a4, stride, 4, nb, tk.offset, tk.biasBytes)
+				wp := make([]byte, nb*weightBlock)
+				tk.pack(wp, c.w, len(c.w), nb, 1)
+				const ystride = 3
+				y := make([]float32, 3*ystride+1)
+				tk.kernel(wp, packed, nb, y, ystride, 1, 4, false)
+				for i, a := range c.acts {
+					if got, want := y[i*ystride], dotQ8_0Q8_0(c.w, a, c.n); math.Float32bits(got) != math.Float32bits(want) {
+						t.Errorf("%s activations %d: tile %g, generic %g", c.what, i, got, want)
+					}
+				}
+			}
+		})
+	}
 }

@@ -35,7 +35,7 @@ func TestX86OrderMatMulEqualsMatVec(t *testing.T) {
 		at := VecDotType(typ)
 		for _, set := range sets {
 			active = set
-			for _, tc := range []struct{ rows, nb, n int }{{5, 1, 1}, {17, 3, 4}, {33, 9, 11}, {40, 16, 8}, {70, 64, 19}} {
+			for _, tc := range []struct{ rows, nb, n int }{{5, 1, 1}, {17, 3, 4}, {33, 9, 11}, {40, 16, 8}, {70, 64, 19}, {300, 70, 13}} {
 				t.Run(fmt.Sprintf("%v/%s/rows=%d/nb=%d/n=%d", typ, set.name, tc.rows, tc.nb, tc.n), func(t *testing.T) {
 					cols := tc.nb * typ.BlockSize()
 					w := randomBlocks(rng, typ, tc.rows*tc.nb)
