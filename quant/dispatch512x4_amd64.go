@@ -10,10 +10,8 @@ import "github.com/odbench/odbench/gguf"
 // has no packed path and takes dotQ6_Kx4AVX512, in that order. Q8_0 has
 // none for the same reason (see dotQ8_0Q8_0: eight float lanes per output
 // carried across all blocks, where the packed tiles sum each chunk of 64
-// blocks on its own) and takes dotQ8_0x4VNNI, in that order. Q4_K has
-// none either (see q4KAcc: two float accumulators per output, fed once
-// per super-block, where the packed tiles fold the scales into every
-// block of 32) and takes dotQ4_Kx4AVX2, in that order.
+// blocks on its own) and takes dotQ8_0x4VNNI, in that order. Q4_K has a
+// packed path of its own in llama.cpp's gemm order (matmulq4k.go).
 func avx512Dot4() map[gguf.Type]kernel4 {
 	return map[gguf.Type]kernel4{
 		gguf.TypeQ6_K: asmKernel4(gguf.TypeQ6_K, dotQ6_Kx4AVX512),

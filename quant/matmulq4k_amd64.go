@@ -1,0 +1,27 @@
+package quant
+
+// q4KTileAVX512 is the AVX-512 VNNI tile kernel of the packed Q4_K path
+// (kernels512q4kx_amd64.s): q4KTile over nsb super-blocks, with the
+// activation rows astride bytes and their sums exstride bytes apart.
+// q4KTileAsm checks the bounds.
+//
+//go:noescape
+func q4KTileAVX512(wp, a *byte, astride int, ex *byte, exstride, nsb int, y *float32, ystride, lanes int)
+
+// init registers the packed Q4_K path of the avx512vnni set.
+func init() {
+	q4KTiles["avx512vnni"] = q4KTileAsm
+}
+
+// q4KTileAsm adapts q4KTileAVX512 to q4KTile, checking the bounds of the
+// packed weights, the activation rows, their sums and the outputs first.
+func q4KTileAsm(wp, a []byte, astride int, ex []byte, exstride, nsb int, y []float32, ystride, lanes int) {
+	if nsb < 1 || lanes < 1 || lanes > tileLanes || astride < nsb*bytesQ8_K || exstride < nsb*q4KExBytes {
+		panic("quant: Q4_K tile kernel: bad shape")
+	}
+	_ = wp[nsb*q4KBlock-1]
+	_ = a[3*astride+nsb*bytesQ8_K-1]
+	_ = ex[3*exstride+nsb*q4KExBytes-1]
+	_ = y[3*ystride+lanes-1]
+	q4KTileAVX512(&wp[0], &a[0], astride, &ex[0], exstride, nsb, &y[0], ystride, lanes)
+}
