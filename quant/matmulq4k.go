@@ -42,10 +42,10 @@ const (
 
 // q4KTile is a tile kernel of the packed Q4_K path: the products of the 16
 // packed weight rows wp (nsb super-blocks, the first lanes of them valid)
-// with four Q8_K activation rows, row i at a[i*astride:] with its sums
-// (q4KActSums) at ex[i*exstride:], in dotQ4_KQ8_KGemm's order; row i's go
-// to y[i*ystride : i*ystride+lanes].
-type q4KTile func(wp, a []byte, astride int, ex []byte, exstride, nsb int, y []float32, ystride, lanes int)
+// with acts (4 or 8) Q8_K activation rows, row i at a[i*astride:] with its
+// sums (q4KActSums) at ex[i*exstride:], in dotQ4_KQ8_KGemm's order; row
+// i's go to y[i*ystride : i*ystride+lanes].
+type q4KTile func(wp, a []byte, astride int, ex []byte, exstride, nsb int, y []float32, ystride, lanes, acts int)
 
 // q4KTiles holds the packed Q4_K tile kernels by kernel set name; the
 // architecture files register theirs in init.
@@ -115,7 +115,8 @@ func (j *q4KActJob) do(lo, hi int) {
 // q4KJob computes Y = X·Wᵀ through the packed Q4_K path. Its items are the
 // workers' buffers: each worker takes 16 weight rows at a time from next
 // until none are left, packs them into its buffer bufs[item] and
-// multiplies them with every activation row.
+// multiplies them with every group of 8 activation rows (the last one of 4
+// where n%8 ≥ 4), the last n%4 rows one at a time.
 type q4KJob struct {
 	tile     q4KTile
 	one      kernel
@@ -146,9 +147,12 @@ func (j *q4KJob) work(buf []byte) {
 		}
 		lanes := min(tileLanes, j.rows-r0)
 		q4KPack(buf, j.w[r0*j.rowBytes:], j.rowBytes, nsb, lanes)
+		full := j.n - j.n%4 // the rows in groups of four
 		i := 0
-		for ; i+4 <= j.n; i += 4 {
-			j.tile(buf, j.a[i*j.actBytes:], j.actBytes, j.ex[i*j.exBytes:], j.exBytes, nsb, j.y[i*j.rows+r0:], j.rows, lanes)
+		for i < full {
+			acts := min(groupActs, full-i)
+			j.tile(buf, j.a[i*j.actBytes:], j.actBytes, j.ex[i*j.exBytes:], j.exBytes, nsb, j.y[i*j.rows+r0:], j.rows, lanes, acts)
+			i += acts
 		}
 		for ; i < j.n; i++ {
 			a := j.a[i*j.actBytes : (i+1)*j.actBytes]

@@ -6,7 +6,7 @@ package quant
 // q4KTileAsm checks the bounds.
 //
 //go:noescape
-func q4KTileAVX512(wp, a *byte, astride int, ex *byte, exstride, nsb int, y *float32, ystride, lanes int)
+func q4KTileAVX512(wp, a *byte, astride int, ex *byte, exstride, nsb int, y *float32, ystride, lanes, acts int)
 
 // init registers the packed Q4_K path of the avx512vnni set.
 func init() {
@@ -15,13 +15,13 @@ func init() {
 
 // q4KTileAsm adapts q4KTileAVX512 to q4KTile, checking the bounds of the
 // packed weights, the activation rows, their sums and the outputs first.
-func q4KTileAsm(wp, a []byte, astride int, ex []byte, exstride, nsb int, y []float32, ystride, lanes int) {
-	if nsb < 1 || lanes < 1 || lanes > tileLanes || astride < nsb*bytesQ8_K || exstride < nsb*q4KExBytes {
+func q4KTileAsm(wp, a []byte, astride int, ex []byte, exstride, nsb int, y []float32, ystride, lanes, acts int) {
+	if nsb < 1 || lanes < 1 || lanes > tileLanes || acts != 4 && acts != 8 || astride < nsb*bytesQ8_K || exstride < nsb*q4KExBytes {
 		panic("quant: Q4_K tile kernel: bad shape")
 	}
 	_ = wp[nsb*q4KBlock-1]
-	_ = a[3*astride+nsb*bytesQ8_K-1]
-	_ = ex[3*exstride+nsb*q4KExBytes-1]
-	_ = y[3*ystride+lanes-1]
-	q4KTileAVX512(&wp[0], &a[0], astride, &ex[0], exstride, nsb, &y[0], ystride, lanes)
+	_ = a[(acts-1)*astride+nsb*bytesQ8_K-1]
+	_ = ex[(acts-1)*exstride+nsb*q4KExBytes-1]
+	_ = y[(acts-1)*ystride+lanes-1]
+	q4KTileAVX512(&wp[0], &a[0], astride, &ex[0], exstride, nsb, &y[0], ystride, lanes, acts)
 }
