@@ -47,13 +47,20 @@ const (
 // i's go to y[i*ystride : i*ystride+lanes].
 type q4KTile func(wp, a []byte, astride int, ex []byte, exstride, nsb int, y []float32, ystride, lanes, acts int)
 
-// q4KTiles holds the packed Q4_K tile kernels by kernel set name; the
+// q4KPath is a kernel set's packed Q4_K path: its weight packer, which
+// does what q4KPack does, and its tile kernel.
+type q4KPath struct {
+	pack func(dst, w []byte, rowBytes, nsb, rows int)
+	tile q4KTile
+}
+
+// q4KTiles holds the packed Q4_K paths by kernel set name; the
 // architecture files register theirs in init.
-var q4KTiles = map[string]q4KTile{}
+var q4KTiles = map[string]q4KPath{}
 
 // q4KPack packs nsb super-blocks of rows (1 to 16) Q4_K weight rows, the
 // first at w and the next ones rowBytes further, into dst (nsb·q4KBlock
-// bytes) in the layout above.
+// bytes) in the layout above: the reference of the packers in q4KTiles.
 func q4KPack(dst, w []byte, rowBytes, nsb, rows int) {
 	dst = dst[:nsb*q4KBlock]
 	if rows < tileLanes {
@@ -118,7 +125,7 @@ func (j *q4KActJob) do(lo, hi int) {
 // multiplies them with every group of 8 activation rows (the last one of 4
 // where n%8 ≥ 4), the last n%4 rows one at a time.
 type q4KJob struct {
-	tile     q4KTile
+	path     q4KPath
 	one      kernel
 	w, a, ex []byte
 	rows     int
@@ -146,12 +153,12 @@ func (j *q4KJob) work(buf []byte) {
 			return
 		}
 		lanes := min(tileLanes, j.rows-r0)
-		q4KPack(buf, j.w[r0*j.rowBytes:], j.rowBytes, nsb, lanes)
+		j.path.pack(buf, j.w[r0*j.rowBytes:], j.rowBytes, nsb, lanes)
 		full := j.n - j.n%4 // the rows in groups of four
 		i := 0
 		for i < full {
 			acts := min(groupActs, full-i)
-			j.tile(buf, j.a[i*j.actBytes:], j.actBytes, j.ex[i*j.exBytes:], j.exBytes, nsb, j.y[i*j.rows+r0:], j.rows, lanes, acts)
+			j.path.tile(buf, j.a[i*j.actBytes:], j.actBytes, j.ex[i*j.exBytes:], j.exBytes, nsb, j.y[i*j.rows+r0:], j.rows, lanes, acts)
 			i += acts
 		}
 		for ; i < j.n; i++ {
@@ -172,8 +179,8 @@ type q4KState struct {
 	bufs [][]byte // packed weight rows, one per worker
 }
 
-// matMulQ4K is MatMul of Q4_K weights through the tile kernel tile.
-func matMulQ4K(p *Pool, tile q4KTile, w []byte, rows, cols int, x []float32, n int, y []float32, scratch *Scratch, sh shape) {
+// matMulQ4K is MatMul of Q4_K weights through the packed path path.
+func matMulQ4K(p *Pool, path q4KPath, w []byte, rows, cols int, x []float32, n int, y []float32, scratch *Scratch, sh shape) {
 	if scratch.mm.q4k == nil {
 		scratch.mm.q4k = new(q4KState)
 	}
@@ -198,12 +205,12 @@ func matMulQ4K(p *Pool, tile q4KTile, w []byte, rows, cols int, x []float32, n i
 		}
 	}
 	j := &st.mm
-	j.tile, j.one, j.w, j.a, j.ex = tile, active.dot[gguf.TypeQ4_K], w, st.a, st.ex
+	j.path, j.one, j.w, j.a, j.ex = path, active.dot[gguf.TypeQ4_K], w, st.a, st.ex
 	j.rows, j.cols, j.n, j.rowBytes, j.actBytes, j.exBytes = rows, cols, n, sh.rowBytes, sh.actBytes, exBytes
 	j.y, j.bufs = y, st.bufs
 	j.next.Store(0)
 	p.parallel(workers, 1, j)
-	j.tile, j.one, j.w, j.a, j.ex, j.y, j.bufs = nil, nil, nil, nil, nil, nil, nil
+	j.path, j.one, j.w, j.a, j.ex, j.y, j.bufs = q4KPath{}, nil, nil, nil, nil, nil, nil
 }
 
 // growBytes returns b resliced to n bytes, reallocated if it is too small.

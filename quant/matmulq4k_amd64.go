@@ -8,9 +8,26 @@ package quant
 //go:noescape
 func q4KTileAVX512(wp, a *byte, astride int, ex *byte, exstride, nsb int, y *float32, ystride, lanes, acts int)
 
+// q4KPackAVX512 is q4KPack over nsb super-blocks (kernels512q4kx_amd64.s);
+// q4KPackAsm checks the bounds.
+//
+//go:noescape
+func q4KPackAVX512(dst, w *byte, rowBytes, nsb, rows int)
+
 // init registers the packed Q4_K path of the avx512vnni set.
 func init() {
-	q4KTiles["avx512vnni"] = q4KTileAsm
+	q4KTiles["avx512vnni"] = q4KPath{pack: q4KPackAsm, tile: q4KTileAsm}
+}
+
+// q4KPackAsm adapts q4KPackAVX512 to q4KPath.pack, checking the bounds of
+// the rows and of dst first.
+func q4KPackAsm(dst, w []byte, rowBytes, nsb, rows int) {
+	if nsb < 1 || rows < 1 || rows > tileLanes || rowBytes < nsb*bytesQ4_K || rowBytes > 1<<31/tileLanes {
+		panic("quant: packing Q4_K weights: bad shape")
+	}
+	_ = dst[nsb*q4KBlock-1]
+	_ = w[(rows-1)*rowBytes+nsb*bytesQ4_K-1]
+	q4KPackAVX512(&dst[0], &w[0], rowBytes, nsb, rows)
 }
 
 // q4KTileAsm adapts q4KTileAVX512 to q4KTile, checking the bounds of the
