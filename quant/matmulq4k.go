@@ -8,14 +8,14 @@ import (
 	"github.com/odbench/odbench/gguf"
 )
 
-// The packed Q4_K path of MatMul, for the kernel sets that register a tile
-// kernel in q4KTiles. It follows llama.cpp's x86 matrix product for
-// repacked Q4_K weights bit for bit: the activation rows in groups of four
-// in its gemm order (dotQ4_KQ8_KGemm), through the tile kernel, and the
-// last n%4 rows in its gemv order, through the one-row kernel. The
-// activations are quantized to Q8_K as quantizeActivations does; each
-// worker packs the whole width of 16 weight rows at a time (q4KPack) and
-// multiplies them with every group of four activation rows, so the float
+// The packed Q4_K path of MatMul, for the kernel sets that register one in
+// q4KTiles. It follows llama.cpp's x86 matrix product for repacked Q4_K
+// weights bit for bit: the activation rows in groups of four in its gemm
+// order (dotQ4_KQ8_KGemm), through the tile kernel, and the last n%4 rows
+// in its gemv order, through the one-row kernel. The activations are
+// quantized to Q8_K as quantizeActivations does; each worker packs the
+// whole width of 16 weight rows at a time (q4KPath.pack) and multiplies
+// them with every group of eight activation rows, so the float
 // accumulators of each output live in registers from the first
 // super-block to the last.
 //
