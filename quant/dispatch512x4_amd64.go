@@ -9,12 +9,10 @@ import "github.com/odbench/odbench/gguf"
 // bit for bit (see dotQ6_KQ8_K), which the packed layout cannot, so Q6_K
 // has no packed path and takes dotQ6_Kx4AVX512, in that order. Q8_0's
 // packed path keeps its order (see tileQ8_0AVX512); dotQ8_0x4VNNI serves
-// the batches too small for it. Q4_K has
-// none either (see q4KAcc: two float accumulators per output, fed once
-// per super-block, where the packed tiles fold the scales into every
-// block of 32) and takes dotQ4_Kx4AVX2, in that order. F16 batches that
-// tinyBLAS refuses (see avx512Batch) take ggml_vec_dot_f16 for each
-// activation row, as llama.cpp does.
+// the batches too small for it. Q4_K has a packed path of its own in
+// llama.cpp's gemm order (matmulq4k.go). F16 batches that tinyBLAS refuses
+// (see avx512Batch) take ggml_vec_dot_f16 for each activation row, as
+// llama.cpp does.
 func avx512Dot4() map[gguf.Type]kernel4 {
 	return map[gguf.Type]kernel4{
 		gguf.TypeF16:  repeat4(dotF16AVX512),

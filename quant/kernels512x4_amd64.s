@@ -6,9 +6,9 @@
 // A packed weight block (576 bytes) holds 16 weight rows of one block of 32
 // elements as unsigned bytes u, dword k of the rows in the 16 dwords at 64k
 // (row r in dword r), then their 16 f32 scales at 512. For Q4_0, u is the
-// nibble q (the weight is scale·(q-8)); for Q8_0, u is q+128. Q4_K and Q6_K
-// have no packed path: their products follow ggml's float order (q4KAcc,
-// kernels512q6k).
+// nibble q (the weight is scale·(q-8)); for Q8_0, u is q+128. Q6_K has no
+// packed path: its products follow ggml's float order (kernels512q6k);
+// Q4_K has its own (kernels512q4kx_amd64.s).
 //
 // A packed activation block holds 8 activation rows of one block: their 32
 // quants each at 32i, their f32 scales at 256+4i and their int32 biases

@@ -81,6 +81,8 @@ type matMulJob struct {
 	scalesPerRow int
 	// packed holds the packed path's state between calls.
 	packed *packedState
+	// q4k holds the packed Q4_K path's state between calls.
+	q4k *q4KState
 }
 
 // packedState is the packed path's work descriptors and buffers.
@@ -126,7 +128,7 @@ func (j *matMulJob) do(lo, hi int) {
 // kernel set has a packed path for t (avx512vnni: Q4_0 and Q8_0)
 // and n is at least minPackedActs, the activations are quantized straight
 // into packed groups and the weights decoded once per chunk of 16 rows for
-// all n (matMulPacked). Shapes that do not fit the buffers panic.
+// all n (matMulPacked); Q4_K has a packed path of its own (matMulQ4K). Shapes that do not fit the buffers panic.
 func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, y []float32, scratch *Scratch) {
 	sh := checkShape("MatMul", t, w, rows, cols, x, n, y)
 	if scratch == nil {
@@ -134,6 +136,10 @@ func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, 
 	}
 	if k, ok := tileKernels[active.name][t]; ok && n >= minPackedActs {
 		matMulPacked(p, k, t, w, rows, cols, x, n, y, scratch, sh)
+		return
+	}
+	if k, ok := q4KTiles[active.name]; ok && t == gguf.TypeQ4_K && n >= minPackedActs {
+		matMulQ4K(p, k, w, rows, cols, x, n, y, scratch, sh)
 		return
 	}
 	a := scratch.actBuf(n * sh.actBytes)
@@ -153,10 +159,10 @@ func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, 
 		k: k, k4: k4, w: w, a: a,
 		rows: rows, cols: cols, n: n, rowBytes: sh.rowBytes, actBytes: actBytes,
 		actTiles: actTiles, y: y, scales: scales, scalesPerRow: cols / q80Elems,
-		packed: j.packed,
+		packed: j.packed, q4k: j.q4k,
 	}
 	p.parallel(actTiles*((rows+tileRows-1)/tileRows), 1, j)
-	*j = matMulJob{packed: j.packed}
+	*j = matMulJob{packed: j.packed, q4k: j.q4k}
 }
 
 // The packed path of MatMul, for the weight types that the active kernel

@@ -127,3 +127,33 @@ func TestQ4_KMatMulOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestQ4_KPackers holds the weight packer of every packed Q4_K path to
+// q4KPack byte for byte, for every number of rows of a tile, with random
+// bytes for weights (every scale, min and nibble pattern) and a gap
+// between the rows.
+func TestQ4_KPackers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(77, 78))
+	const nsb = 3
+	rowBytes := nsb*bytesQ4_K + 8
+	w := make([]byte, tileLanes*rowBytes)
+	for i := range w {
+		w[i] = byte(rng.Uint32())
+	}
+	for name, path := range q4KTiles {
+		for rows := 1; rows <= tileLanes; rows++ {
+			want := make([]byte, nsb*q4KBlock)
+			q4KPack(want, w, rowBytes, nsb, rows)
+			got := make([]byte, nsb*q4KBlock)
+			for i := range got {
+				got[i] = 0xa5 // the packer must clear the lanes past rows
+			}
+			path.pack(got, w, rowBytes, nsb, rows)
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("%s rows=%d: byte %d (super-block %d, offset %d) is %#x, want %#x", name, rows, i, i/q4KBlock, i%q4KBlock, got[i], want[i])
+				}
+			}
+		}
+	}
+}
