@@ -31,15 +31,27 @@ type preparedKernel struct {
 	dot4    kernel4                  // dot four times; complete fills it in
 }
 
+// batchKernel is a weight type's kernels for the matrix products of two or
+// more activation rows where llama.cpp sums in another order than for one
+// row (llamafile's tinyBLAS), for the shapes that order applies to: cols a
+// multiple of colMul and rows of rowMul.
+type batchKernel struct {
+	dot            kernel
+	dot4           kernel4
+	colMul, rowMul int
+}
+
 // kernelSet is the fast path of one CPU: a name and kernels per weight type.
 // A type missing from dot4 runs its dot kernel four times. The dot and
 // dot4 kernels take the activation rows as quantized; the types in prep
-// have a prepared kernel, which the drivers use instead.
+// have a prepared kernel, which the drivers use instead; the types in
+// batch take those kernels for the batches they apply to.
 type kernelSet struct {
-	name string
-	dot  map[gguf.Type]kernel
-	dot4 map[gguf.Type]kernel4
-	prep map[gguf.Type]preparedKernel
+	name  string
+	dot   map[gguf.Type]kernel
+	dot4  map[gguf.Type]kernel4
+	prep  map[gguf.Type]preparedKernel
+	batch map[gguf.Type]batchKernel
 }
 
 // generic is the pure-Go set: every type goes to VecDotGeneric, and the
@@ -79,14 +91,17 @@ func kernelSets() []kernelSet {
 }
 
 // override returns a set named name with the kernels of s replaced by those
-// of dot and dot4 where they have one; a type given a dot kernel loses its
-// prepared kernel.
-func (s kernelSet) override(name string, dot map[gguf.Type]kernel, dot4 map[gguf.Type]kernel4) kernelSet {
+// of dot, dot4 and prep where they have one; a type given a dot kernel
+// loses its prepared kernel.
+func (s kernelSet) override(name string, dot map[gguf.Type]kernel, dot4 map[gguf.Type]kernel4, prep map[gguf.Type]preparedKernel) kernelSet {
 	o := kernelSet{name: name, dot: map[gguf.Type]kernel{}, dot4: map[gguf.Type]kernel4{}, prep: map[gguf.Type]preparedKernel{}}
 	for t, pk := range s.prep {
 		if _, ok := dot[t]; !ok {
 			o.prep[t] = pk
 		}
+	}
+	for t, pk := range prep {
+		o.prep[t] = pk
 	}
 	for _, m := range []map[gguf.Type]kernel{s.dot, dot} {
 		for t, k := range m {
@@ -106,7 +121,7 @@ func (s kernelSet) override(name string, dot map[gguf.Type]kernel, dot4 map[gguf
 // kernels get their dot4. Building the closures here, once, keeps the
 // drivers free of allocations.
 func (s kernelSet) complete() kernelSet {
-	c := kernelSet{name: s.name, dot: map[gguf.Type]kernel{}, dot4: map[gguf.Type]kernel4{}, prep: map[gguf.Type]preparedKernel{}}
+	c := kernelSet{name: s.name, dot: map[gguf.Type]kernel{}, dot4: map[gguf.Type]kernel4{}, prep: map[gguf.Type]preparedKernel{}, batch: s.batch}
 	for t, pk := range s.prep {
 		pk.dot4 = repeat4(pk.dot)
 		c.prep[t] = pk
@@ -138,11 +153,15 @@ func repeat4(k kernel) kernel4 {
 	}
 }
 
-// kernels returns the kernels the drivers run for weight type t on n
-// activation rows of cols elements, quantized to VecDotType(t) in a at a
-// stride of actBytes, and the rows they take with their stride: for a type
-// with a prepared kernel, the rows laid out in scratch; otherwise a itself.
-func (s kernelSet) kernels(t gguf.Type, a []byte, n, actBytes, cols int, scratch *Scratch) (kernel, kernel4, []byte, int) {
+// kernels returns the kernels the drivers run for weight type t, of rows
+// rows, on n activation rows of cols elements, quantized to VecDotType(t)
+// in a at a stride of actBytes, and the rows they take with their stride:
+// for a batch the set has batch kernels for, those; for a type with a
+// prepared kernel, the rows laid out in scratch; otherwise a itself.
+func (s kernelSet) kernels(t gguf.Type, a []byte, n, rows, actBytes, cols int, scratch *Scratch) (kernel, kernel4, []byte, int) {
+	if bk, ok := s.batch[t]; ok && n >= 2 && cols%bk.colMul == 0 && rows%bk.rowMul == 0 {
+		return bk.dot, bk.dot4, a, actBytes
+	}
 	pk, ok := s.prep[t]
 	if !ok {
 		return s.dot[t], s.dot4[t], a, actBytes

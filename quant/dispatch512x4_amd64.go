@@ -11,9 +11,12 @@ import "github.com/odbench/odbench/gguf"
 // none for the same reason (see dotQ8_0Q8_0: eight float lanes per output
 // carried across all blocks, where the packed tiles sum each chunk of 64
 // blocks on its own) and takes dotQ8_0x4VNNI, in that order. Q4_K has a
-// packed path of its own in llama.cpp's gemm order (matmulq4k.go).
+// packed path of its own in llama.cpp's gemm order (matmulq4k.go). F16
+// batches that tinyBLAS refuses (see avx512Batch) take ggml_vec_dot_f16
+// for each activation row, as llama.cpp does.
 func avx512Dot4() map[gguf.Type]kernel4 {
 	return map[gguf.Type]kernel4{
+		gguf.TypeF16:  repeat4(dotF16AVX512),
 		gguf.TypeQ6_K: asmKernel4(gguf.TypeQ6_K, dotQ6_Kx4AVX512),
 		gguf.TypeQ8_0: asmKernel4(gguf.TypeQ8_0, dotQ8_0x4VNNI),
 	}

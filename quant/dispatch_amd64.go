@@ -16,7 +16,9 @@ func archKernelSets() []kernelSet {
 	}
 	sets := []kernelSet{avx2Kernels()}
 	if cpu.X86.HasAVX512F && cpu.X86.HasAVX512BW && cpu.X86.HasAVX512VL && cpu.X86.HasAVX512VNNI {
-		sets = append(sets, sets[0].override("avx512vnni", avx512Dot(), avx512Dot4()))
+		s := sets[0].override("avx512vnni", avx512Dot(), avx512Dot4(), avx512Prepared())
+		s.batch = avx512Batch()
+		sets = append(sets, s)
 	}
 	return sets
 }

@@ -38,10 +38,5 @@ func f16GGMLStepsGeneric(w, a []byte, nsteps int) float32 {
 	for l := range x {
 		x[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l])
 	}
-	var t [8]float32
-	for i := range t {
-		t[i] = x[i] + x[i+8]
-	}
-	u0, u1, u2, u3 := t[0]+t[4], t[1]+t[5], t[2]+t[6], t[3]+t[7]
-	return (u0 + u2) + (u1 + u3)
+	return reduce16(&x)
 }

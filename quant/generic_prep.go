@@ -27,13 +27,12 @@ const (
 	prepQ8_0Scale = qk0 / 8 * prepPair
 	prepQ8_0Sum   = prepQ8_0Scale + 4
 	prepQ8_0Bytes = prepQ8_0Sum + 4
-	// A wide prepared Q8_0 block (164 bytes, 32 elements) for the Q8_0
+	// A wide prepared Q8_0 block (136 bytes, 32 elements) for the Q8_0
 	// weights: 16 words of two 32-bit lanes (see prepareQ8_0Wide), the f32
-	// block scale at prepWideScale and, at prepWideQuads, the int32 sums of
-	// the eight runs of four activations.
+	// block scale at prepWideScale and, at prepWideBias, the int32 128·Σa.
 	prepWideScale = qk0 / 2 * 8
-	prepWideQuads = prepWideScale + 4
-	prepWideBytes = prepWideQuads + qk0/4*4
+	prepWideBias  = prepWideScale + 4
+	prepWideBytes = prepWideBias + 4
 	// A prepared Q8_K block (548 bytes, 256 elements): 32 word pairs, the
 	// f32 scale at prepQ8_KScale and, at prepQ8_KSums, the int32 sums of
 	// the activations of the eight 32-element sub-blocks.
@@ -109,18 +108,16 @@ func prepareQ8_0Wide(a, p []byte, n int) {
 	for i := range n / qk0 {
 		ab := (*[bytesQ8_0]byte)(a[i*bytesQ8_0:])
 		pb := (*[prepWideBytes]byte)(p[i*prepWideBytes:])
-		var quads [qk0 / 4]int32
+		var sum int32
 		for j := range qk0 {
-			quads[j/4] += int32(int8(ab[2+j]))
+			sum += int32(int8(ab[2+j]))
 			if k := j % 8; k < 4 {
 				lo, hi := uint64(int64(int8(ab[2+j+4]))), uint64(int64(int8(ab[2+j])))
 				binary.LittleEndian.PutUint64(pb[8*(j/8*4+k):], lo+hi<<32)
 			}
 		}
 		binary.LittleEndian.PutUint32(pb[prepWideScale:], math.Float32bits(loadF16(ab[:])))
-		for r, s := range quads {
-			binary.LittleEndian.PutUint32(pb[prepWideQuads+4*r:], uint32(s))
-		}
+		binary.LittleEndian.PutUint32(pb[prepWideBias:], uint32(128*sum))
 	}
 }
 
@@ -196,18 +193,15 @@ func dotQ4_0Prepared(w, a []byte, n int) float32 {
 // upper half gives Σu·a exactly.
 func dotQ8_0Prepared(w, a []byte, n int) float32 {
 	var sum float32
-	for i := range n / qk0 {
-		wb := (*[bytesQ8_0]byte)(w[i*bytesQ8_0:])
-		pb := (*[prepWideBytes]byte)(a[i*prepWideBytes:])
-		acc := mulWide(le64(wb[2:])^byteSigns, pb[0:])
-		acc += mulWide(le64(wb[10:])^byteSigns, pb[32:])
-		acc += mulWide(le64(wb[18:])^byteSigns, pb[64:])
-		acc += mulWide(le64(wb[26:])^byteSigns, pb[96:])
-		var asum int32
-		for r := range qk0 / 4 {
-			asum += prepI32(pb[:], prepWideQuads+4*r)
-		}
-		s := upperSum(acc) - 128*asum
+	w, a = w[:n/qk0*bytesQ8_0], a[:n/qk0*prepWideBytes]
+	for len(w) >= bytesQ8_0 && len(a) >= prepWideBytes {
+		wb, pb := (*[bytesQ8_0]byte)(w), (*[prepWideBytes]byte)(a)
+		w, a = w[bytesQ8_0:], a[prepWideBytes:]
+		acc := mulWide(le64(wb[2:])^byteSigns, (*[32]byte)(pb[0:]))
+		acc += mulWide(le64(wb[10:])^byteSigns, (*[32]byte)(pb[32:]))
+		acc += mulWide(le64(wb[18:])^byteSigns, (*[32]byte)(pb[64:]))
+		acc += mulWide(le64(wb[26:])^byteSigns, (*[32]byte)(pb[96:]))
+		s := upperSum(acc) - prepI32(pb[:], prepWideBias)
 		sum += float32(float32(s) * (loadF16(wb[:]) * prepF32(pb[:], prepWideScale)))
 	}
 	return sum
@@ -219,7 +213,7 @@ func upperSum(acc uint64) int32 { return int32(uint32((acc + 1<<31) >> 32)) }
 
 // mulWide returns the sum of the products of the four 32-bit lane words
 // of the eight unsigned bytes of r with the four activation words at p.
-func mulWide(r uint64, p []byte) uint64 {
+func mulWide(r uint64, p *[32]byte) uint64 {
 	const pairLanes = 0x000000ff000000ff // bytes 0 and 4
 	return r&pairLanes*le64(p[0:]) + r>>8&pairLanes*le64(p[8:]) + r>>16&pairLanes*le64(p[16:]) + r>>24&pairLanes*le64(p[24:])
 }

@@ -59,46 +59,50 @@ func preparedDot(pk preparedKernel, w, a []byte, n int) float32 {
 	return pk.dot(w, p, n)
 }
 
-// TestPreparedKernelsMatchGeneric holds every prepared kernel of the
-// generic set to VecDotGeneric, on random lengths, on random and
+// TestPreparedKernelsMatchGeneric holds every prepared kernel of every
+// kernel set of this CPU to VecDotGeneric, on random lengths, on random and
 // adversarial rows and on rows of extreme quants that fill the SWAR lanes
-// the most: bit for bit where they sum the same integers in the same
-// float32 order, and within rounding for Q8_0 and Q6_K, whose references
-// follow llama.cpp's x86 lane order.
+// the most. The generic set's must match bit for bit where they sum the
+// same integers in the same float32 order, and within rounding for Q8_0
+// and Q6_K, whose references follow llama.cpp's x86 lane order; the other
+// sets' sum in an order of their own, within rounding.
 func TestPreparedKernelsMatchGeneric(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 12))
-	for typ, pk := range generic.complete().prep {
-		at := VecDotType(typ)
-		t.Run(typ.String(), func(t *testing.T) {
-			check := func(w, a []byte, n int, what string) {
-				t.Helper()
-				got, want := preparedDot(pk, w, a, n), VecDotGeneric(typ, w, a, n)
-				if got == want || math.IsNaN(float64(got)) && math.IsNaN(float64(want)) {
-					return
+	for _, set := range kernelSets() {
+		for typ, pk := range set.prep {
+			at := VecDotType(typ)
+			exact := set.name == generic.name && typ != gguf.TypeQ8_0 && typ != gguf.TypeQ6_K
+			t.Run(set.name+"/"+typ.String(), func(t *testing.T) {
+				check := func(w, a []byte, n int, what string) {
+					t.Helper()
+					got, want := preparedDot(pk, w, a, n), VecDotGeneric(typ, w, a, n)
+					if got == want || math.IsNaN(float64(got)) && math.IsNaN(float64(want)) {
+						return
+					}
+					if exact || !(math.Abs(float64(got)-float64(want)) <= dotTolerance(t, typ, w, a, n)) {
+						t.Errorf("%s: prepared %g, generic %g", what, got, want)
+					}
 				}
-				if x86Order := typ == gguf.TypeQ8_0 || typ == gguf.TypeQ6_K; !x86Order || !(math.Abs(float64(got)-float64(want)) <= dotTolerance(t, typ, w, a, n)) {
-					t.Errorf("%s: prepared %g, generic %g", what, got, want)
-				}
-			}
-			for _, n := range testLengths(typ, rng) {
-				nb := n / typ.BlockSize()
-				for _, wk := range weightKinds(typ) {
-					for _, ak := range rowKinds {
-						w := randomBlocks(rng, typ, nb)
-						if wk != "random-bytes" {
-							w = quantizeRow(t, typ, floatRow(rng, wk, n))
+				for _, n := range testLengths(typ, rng) {
+					nb := n / typ.BlockSize()
+					for _, wk := range weightKinds(typ) {
+						for _, ak := range rowKinds {
+							w := randomBlocks(rng, typ, nb)
+							if wk != "random-bytes" {
+								w = quantizeRow(t, typ, floatRow(rng, wk, n))
+							}
+							a := quantizeRow(t, at, floatRow(rng, ak, n))
+							check(w, a, n, fmt.Sprintf("n=%d weights %s activations %s", n, wk, ak))
 						}
-						a := quantizeRow(t, at, floatRow(rng, ak, n))
-						check(w, a, n, fmt.Sprintf("n=%d weights %s activations %s", n, wk, ak))
+					}
+					for _, c := range []byte{0x00, 0x0f, 0x80, 0xf0, 0xff, 0x7f, 0xaa} {
+						for _, q := range []int8{-128, -127, 127, 1} {
+							check(edgeWeights(typ, nb, c), edgeActivations(at, n, q), n, fmt.Sprintf("n=%d weight bytes %#x activations %d", n, c, q))
+						}
 					}
 				}
-				for _, c := range []byte{0x00, 0x0f, 0x80, 0xf0, 0xff, 0x7f, 0xaa} {
-					for _, q := range []int8{-128, -127, 127, 1} {
-						check(edgeWeights(typ, nb, c), edgeActivations(at, n, q), n, fmt.Sprintf("n=%d weight bytes %#x activations %d", n, c, q))
-					}
-				}
-			}
-		})
+			})
+		}
 	}
 }
 
@@ -126,7 +130,7 @@ func TestPreparedKernelsCompleted(t *testing.T) {
 			}
 		}
 	}
-	o := generic.override("o", map[gguf.Type]kernel{gguf.TypeQ4_0: generic.complete().dot[gguf.TypeQ4_0]}, nil).complete()
+	o := generic.override("o", map[gguf.Type]kernel{gguf.TypeQ4_0: generic.complete().dot[gguf.TypeQ4_0]}, nil, nil).complete()
 	if _, ok := o.prep[gguf.TypeQ4_0]; ok {
 		t.Error("override kept the prepared Q4_0 kernel")
 	}
@@ -172,28 +176,5 @@ func TestGenericDriversPrepared(t *testing.T) {
 				}
 			})
 		}
-	}
-}
-
-// BenchmarkPreparedKernel is BenchmarkKernel's rows=1 case for the
-// prepared kernels of the generic set, the activation row prepared once.
-func BenchmarkPreparedKernel(b *testing.B) {
-	const n = 4096
-	for _, t := range append(benchTypes, gguf.TypeQ5_K) {
-		pk, ok := generic.prep[t]
-		if !ok {
-			continue
-		}
-		rng := rand.New(rand.NewPCG(2, 2))
-		w := randomBlocks(rng, t, n/t.BlockSize())
-		p := make([]byte, pk.bytes(n))
-		pk.prepare(quantizeRow(b, VecDotType(t), floatRow(rng, "normal", n)), p, n)
-		b.Run(fmt.Sprintf("%v/rows=1/kernel=generic-prepared", t), func(b *testing.B) {
-			var y float32
-			for b.Loop() {
-				y += pk.dot(w, p, n)
-			}
-			b.ReportMetric(2*n*float64(b.N)/b.Elapsed().Seconds()/1e9, "GOP/s")
-		})
 	}
 }

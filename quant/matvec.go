@@ -138,7 +138,7 @@ func (s *Scratch) Vec(t gguf.Type, x []float32) Vec {
 func (s *Scratch) vec(sh shape, t gguf.Type, x []float32) Vec {
 	a := s.actBuf(sh.actBytes)
 	quantizeActivations("MatVec", sh.act, x, a)
-	k, _, a, _ := active.kernels(t, a, 1, sh.actBytes, len(x), s)
+	k, _, a, _ := active.kernels(t, a, 1, 0, sh.actBytes, len(x), s)
 	return Vec{t: t, cols: len(x), rowBytes: sh.rowBytes, k: k, a: a}
 }
 
