@@ -128,7 +128,8 @@ func (j *matMulJob) do(lo, hi int) {
 // kernel set has a packed path for t (avx512vnni: Q4_0 and Q8_0)
 // and n is at least minPackedActs, the activations are quantized straight
 // into packed groups and the weights decoded once per chunk of 16 rows for
-// all n (matMulPacked); Q4_K has a packed path of its own (matMulQ4K). Shapes that do not fit the buffers panic.
+// all n (matMulPacked); Q4_K has a packed path of its own (matMulQ4K).
+// Shapes that do not fit the buffers panic.
 func MatMul(p *Pool, t gguf.Type, w []byte, rows, cols int, x []float32, n int, y []float32, scratch *Scratch) {
 	sh := checkShape("MatMul", t, w, rows, cols, x, n, y)
 	if scratch == nil {
