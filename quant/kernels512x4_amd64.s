@@ -197,6 +197,28 @@ loop:
 	JNZ  loop
 	TILEOUT
 
+// ALL8 applies op with Z11 to the gathered quants Z0-Z7 of a packed block.
+#define ALL8(op) \
+	op Z11, Z0, Z0 \
+	op Z11, Z1, Z1 \
+	op Z11, Z2, Z2 \
+	op Z11, Z3, Z3 \
+	op Z11, Z4, Z4 \
+	op Z11, Z5, Z5 \
+	op Z11, Z6, Z6 \
+	op Z11, Z7, Z7
+
+// STORE8 stores the quants Z0-Z7 of a packed block, dword k at 64k(DI).
+#define STORE8 \
+	VMOVDQU32 Z0, 0(DI)   \
+	VMOVDQU32 Z1, 64(DI)  \
+	VMOVDQU32 Z2, 128(DI) \
+	VMOVDQU32 Z3, 192(DI) \
+	VMOVDQU32 Z4, 256(DI) \
+	VMOVDQU32 Z5, 320(DI) \
+	VMOVDQU32 Z6, 384(DI) \
+	VMOVDQU32 Z7, 448(DI)
+
 // func packQ4_0AVX512(dst, w *byte, rowBytes, nb, rows int)
 TEXT ·packQ4_0AVX512(SB), NOSPLIT, $0-40
 	WSETUP
@@ -213,22 +235,8 @@ q4pack:
 	VPSRLD    $4, Z1, Z5
 	VPSRLD    $4, Z2, Z6
 	VPSRLD    $4, Z3, Z7
-	VPANDD    Z11, Z0, Z0
-	VPANDD    Z11, Z1, Z1
-	VPANDD    Z11, Z2, Z2
-	VPANDD    Z11, Z3, Z3
-	VPANDD    Z11, Z4, Z4
-	VPANDD    Z11, Z5, Z5
-	VPANDD    Z11, Z6, Z6
-	VPANDD    Z11, Z7, Z7
-	VMOVDQU32 Z0, 0(DI)
-	VMOVDQU32 Z1, 64(DI)
-	VMOVDQU32 Z2, 128(DI)
-	VMOVDQU32 Z3, 192(DI)
-	VMOVDQU32 Z4, 256(DI)
-	VMOVDQU32 Z5, 320(DI)
-	VMOVDQU32 Z6, 384(DI)
-	VMOVDQU32 Z7, 448(DI)
+	ALL8(VPANDD)
+	STORE8
 	ADDQ      $18, SI
 	ADDQ      $WBLOCK, DI
 	DECQ      BX
@@ -443,22 +451,8 @@ q8pack:
 	GATHER(22, Z5)
 	GATHER(26, Z6)
 	GATHER(30, Z7)
-	VPXORD    Z11, Z0, Z0
-	VPXORD    Z11, Z1, Z1
-	VPXORD    Z11, Z2, Z2
-	VPXORD    Z11, Z3, Z3
-	VPXORD    Z11, Z4, Z4
-	VPXORD    Z11, Z5, Z5
-	VPXORD    Z11, Z6, Z6
-	VPXORD    Z11, Z7, Z7
-	VMOVDQU32 Z0, 0(DI)
-	VMOVDQU32 Z1, 64(DI)
-	VMOVDQU32 Z2, 128(DI)
-	VMOVDQU32 Z3, 192(DI)
-	VMOVDQU32 Z4, 256(DI)
-	VMOVDQU32 Z5, 320(DI)
-	VMOVDQU32 Z6, 384(DI)
-	VMOVDQU32 Z7, 448(DI)
+	ALL8(VPXORD)
+	STORE8
 	ADDQ      $34, SI
 	ADDQ      $WBLOCK, DI
 	DECQ      BX
