@@ -77,12 +77,12 @@ func silu(x float32) float32 {
 }
 
 // geluTanh is the tanh approximation of GELU that Gemma uses, in float32
-// steps as ggml_gelu_f32 writes it.
+// steps as ggml_gelu_f32 computes it in llama.cpp's x86 build, where GCC
+// fuses 1 + a·x·x into one multiply-add of a·x and x; that fusion is what
+// makes every entry of geluTable equal ggml_table_gelu_f16.
 func geluTanh(x float32) float32 {
 	const c, a = 0.79788456080286535587989211986876, 0.044715 // sqrt(2/pi)
-	// The float32 conversions keep the compiler from fusing a product
-	// into the next addition, which ggml's build does not do.
-	inner := 1 + float32(a*x*x)
+	inner := fma32(a*x, x, 1)
 	return 0.5 * x * (1 + float32(math.Tanh(float64(float32(c*x)*inner))))
 }
 
