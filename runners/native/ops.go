@@ -28,8 +28,8 @@ func rmsNorm(dst, x, w []float32, eps float32) {
 // ropeTable fills cs with (cos, sin) pairs, times mscale, for the nRot/2
 // rotary frequencies at position pos: angle i is
 // scale * pos * base^(-2i/nRot) / factors[i]. The angle advances by
-// repeated float32 multiplication, as ggml does, so the rounding matches
-// llama.cpp. factors may be nil (all ones).
+// repeated float32 multiplication and cos and sin come from sincosf, as in
+// ggml, so the rounding matches llama.cpp. factors may be nil (all ones).
 func ropeTable(cs []float32, pos int, nRot int, base, scale, mscale float32, factors []float32) {
 	thetaScale := float32(math.Pow(float64(base), -2/float64(nRot)))
 	theta := float32(pos)
@@ -39,9 +39,9 @@ func ropeTable(cs []float32, pos int, nRot int, base, scale, mscale float32, fac
 			t /= factors[i]
 		}
 		t *= scale
-		s, c := math.Sincos(float64(t))
-		cs[2*i] = float32(c) * mscale
-		cs[2*i+1] = float32(s) * mscale
+		s, c := sincosf(t)
+		cs[2*i] = c * mscale
+		cs[2*i+1] = s * mscale
 		theta *= thetaScale
 	}
 }
