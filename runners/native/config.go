@@ -31,13 +31,17 @@ type archSpec struct {
 	embedScale  bool       // multiply embeddings by sqrt(n_embd) (gemma3)
 	swaPattern  int        // every swaPattern-th layer is global, the others slide (gemma3: 6); 0: none
 	swaRopeBase float32    // RoPE base of sliding layers (gemma3: 10000)
+	// scaleQueries multiplies the queries by AttnScale after RoPE, before
+	// they are rounded for the product with the keys, and leaves the
+	// scores unscaled, as llama.cpp's gemma3 graph does (gemma3).
+	scaleQueries bool
 }
 
 var archSpecs = map[string]archSpec{
 	"llama":  {act: actSiLU},
 	"qwen2":  {ropeNeoX: true, act: actSiLU},
 	"qwen3":  {ropeNeoX: true, act: actSiLU, qkNorm: true},
-	"gemma3": {ropeNeoX: true, act: actGELU, qkNorm: true, postNorms: true, embedScale: true, swaPattern: 6, swaRopeBase: 10000},
+	"gemma3": {ropeNeoX: true, act: actGELU, qkNorm: true, postNorms: true, embedScale: true, swaPattern: 6, swaRopeBase: 10000, scaleQueries: true},
 	"phi3":   {ropeNeoX: true, act: actSiLU},
 }
 
@@ -69,7 +73,7 @@ type Config struct {
 	// RopeAttnFactor multiplies RoPE's cos and sin, so it scales Q and K
 	// (rope.scaling.attn_factor, LongRoPE's magnitude correction); 1: none.
 	RopeAttnFactor float32
-	AttnScale      float32 // multiplier of Q·K
+	AttnScale      float32 // multiplier of Q·K (of Q where spec.scaleQueries)
 	SWA            int     // sliding window in tokens of the sliding layers; 0: none
 
 	spec archSpec
@@ -85,6 +89,15 @@ func (c *Config) KVDim() int { return c.NHeadKV * c.HeadDim }
 func (c *Config) slidingLayer(il int) bool {
 	p := c.spec.swaPattern
 	return c.SWA > 0 && p > 0 && il%p < p-1
+}
+
+// scoreScale is the multiplier of the scores Q·K in the softmax: 1 where
+// the queries were scaled instead.
+func (c *Config) scoreScale() float32 {
+	if c.spec.scaleQueries {
+		return 1
+	}
+	return c.AttnScale
 }
 
 // ropeBase returns the RoPE frequency base and scale of layer il.

@@ -45,6 +45,9 @@ func TestConfigFromMetadata(t *testing.T) {
 			if math.Abs(float64(c.AttnScale)-0.125) > 1e-7 {
 				t.Errorf("attention scale %v, want 1/8", c.AttnScale)
 			}
+			if c.spec.scaleQueries || c.scoreScale() != c.AttnScale {
+				t.Errorf("llama scales the scores: scaleQueries %v, score scale %v", c.spec.scaleQueries, c.scoreScale())
+			}
 		}},
 		{name: "linear scaling", arch: "llama", kv: map[string]any{"rope.scaling.type": "linear", "rope.scaling.factor": float32(8)}, check: func(t *testing.T, c Config) {
 			if c.RopeScale != 0.125 {
@@ -63,6 +66,9 @@ func TestConfigFromMetadata(t *testing.T) {
 			}
 			if b, _ := c.ropeParams(5); b != 1e6 {
 				t.Errorf("global layer RoPE base %v, want 1e6", b)
+			}
+			if !c.spec.scaleQueries || c.scoreScale() != 1 {
+				t.Errorf("gemma3 scales the queries: scaleQueries %v, score scale %v (want 1)", c.spec.scaleQueries, c.scoreScale())
 			}
 		}},
 		{name: "gemma3 27B attention scale", arch: "gemma3", kv: map[string]any{"block_count": uint32(62), "attention.key_length": uint32(128), "attention.value_length": uint32(128)}, check: func(t *testing.T, c Config) {

@@ -223,6 +223,9 @@ func (s *state) block(il, n int) {
 				rmsNorm(head, head, l.qNorm, c.Eps)
 			}
 			ropeApply(head, cs, c.spec.ropeNeoX)
+			if c.spec.scaleQueries {
+				scaleInto(head, c.AttnScale)
+			}
 		}
 		for h := 0; h < c.NHeadKV; h++ {
 			head := ki[h*H : (h+1)*H]
@@ -308,7 +311,7 @@ func (s *state) attnTask(worker, task int) {
 	}
 	quant.MatMul(nil, kv.typ, kv.keys(s.attLayer, kvh, lo, pos+1), n, H, qs, group, scores, s.attScratch[worker])
 	for g := range group {
-		softmaxScaled(scores[g*n:(g+1)*n], c.AttnScale)
+		softmaxScaled(scores[g*n:(g+1)*n], c.scoreScale())
 	}
 	clear(out)
 	vr := s.vRow[worker]
@@ -363,7 +366,7 @@ func (s *state) attnF16(worker, kvh, lo, n int, qs, scores, out []float32) {
 	}
 	for g := range group {
 		p := scores[g*n : (g+1)*n]
-		softmaxGGML(p, c.AttnScale)
+		softmaxGGML(p, c.scoreScale())
 		for j, v := range p {
 			p[j] = quant.FP16ToFP32(quant.FP32ToFP16(v))
 		}

@@ -28,8 +28,8 @@ func rmsNorm(dst, x, w []float32, eps float32) {
 // ropeTable fills cs with (cos, sin) pairs, times mscale, for the nRot/2
 // rotary frequencies at position pos: angle i is
 // scale * pos * base^(-2i/nRot) / factors[i]. The angle advances by
-// repeated float32 multiplication, as ggml does, so the rounding matches
-// llama.cpp. factors may be nil (all ones).
+// repeated float32 multiplication and cos and sin come from sincosf, as in
+// ggml, so the rounding matches llama.cpp. factors may be nil (all ones).
 func ropeTable(cs []float32, pos int, nRot int, base, scale, mscale float32, factors []float32) {
 	thetaScale := float32(math.Pow(float64(base), -2/float64(nRot)))
 	theta := float32(pos)
@@ -39,9 +39,9 @@ func ropeTable(cs []float32, pos int, nRot int, base, scale, mscale float32, fac
 			t /= factors[i]
 		}
 		t *= scale
-		s, c := math.Sincos(float64(t))
-		cs[2*i] = float32(c) * mscale
-		cs[2*i+1] = float32(s) * mscale
+		s, c := sincosf(t)
+		cs[2*i] = c * mscale
+		cs[2*i+1] = s * mscale
 		theta *= thetaScale
 	}
 }
@@ -77,12 +77,12 @@ func silu(x float32) float32 {
 }
 
 // geluTanh is the tanh approximation of GELU that Gemma uses, in float32
-// steps as ggml_gelu_f32 writes it.
+// steps as ggml_gelu_f32 computes it in llama.cpp's x86 build, where GCC
+// fuses 1 + a·x·x into one multiply-add of a·x and x; that fusion is what
+// makes every entry of geluTable equal ggml_table_gelu_f16.
 func geluTanh(x float32) float32 {
 	const c, a = 0.79788456080286535587989211986876, 0.044715 // sqrt(2/pi)
-	// The float32 conversions keep the compiler from fusing a product
-	// into the next addition, which ggml's build does not do.
-	inner := 1 + float32(a*x*x)
+	inner := fma32(a*x, x, 1)
 	return 0.5 * x * (1 + float32(math.Tanh(float64(float32(c*x)*inner))))
 }
 

@@ -52,3 +52,27 @@ func float32FromF16(x float32) float32 {
 	ulp := math.Pow(2, e-10)
 	return float32(math.RoundToEven(f/ulp) * ulp)
 }
+
+// TestGeluTableGGML checks entries of geluTable against ggml_table_gelu_f16
+// as libggml-cpu (llama.cpp's x86 build, GCC) fills it, read from the
+// library after ggml_cpu_init. 0xbfff is the one entry of the 65536 where
+// GCC's fused multiply-add in 1 + a·x·x changes the f16 result.
+func TestGeluTableGGML(t *testing.T) {
+	tab := geluTable()
+	for _, tc := range []struct{ x, want uint16 }{
+		{0xbfff, 0xa9d3}, // -1.999: the fused entry (0xa9d2 unfused)
+		{0x3c00, 0x3abb}, // 1
+		{0xbc00, 0xb115}, // -1
+		{0x4000, 0x3fd2}, // 2
+		{0xc000, 0xa9d0}, // -2
+		{0x3555, 0x32b9},
+		{0xc233, 0x9963},
+		{0x0001, 0x0000},
+		{0x8001, 0x8000},
+		{0x48ff, 0x48ff},
+	} {
+		if got := tab[tc.x]; got != tc.want {
+			t.Errorf("geluTable[%#04x] = %#04x, want %#04x", tc.x, got, tc.want)
+		}
+	}
+}
