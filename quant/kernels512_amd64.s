@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "reduce_amd64.h"
 
 // AVX-512 VNNI Q4_0 dot products (AVX-512F/BW/VL, AVX512-VBMI,
 // AVX512-VNNI). Block layouts as in kernels_amd64.s:
@@ -121,14 +122,7 @@ q40last:
 
 q40sum:
 	VADDPS        Z7, Z0, Z0
-	VEXTRACTF64X4 $1, Z0, Y1
-	VADDPS        Y1, Y0, Y0
-	VEXTRACTF128  $1, Y0, X1
-	VADDPS        X1, X0, X0
-	VMOVHLPS      X0, X0, X1
-	VADDPS        X1, X0, X0
-	VMOVSHDUP     X0, X1
-	VADDSS        X1, X0, X0
+	REDUCE16(Z0, Y0, X0, Y1, X1)
 	VMOVSS        X0, ret+24(FP)
 	VZEROUPPER
 	RET

@@ -1,4 +1,5 @@
 #include "textflag.h"
+#include "reduce_amd64.h"
 
 // func f16GGMLStepsAVX512(w, a *byte, nsteps int) float32
 // f16GGMLStepsGeneric over nsteps ≥ 1 steps of 64 f16 elements at w and a:
@@ -35,14 +36,7 @@ step:
 	VADDPS        Z2, Z0, Z0
 	VADDPS        Z3, Z1, Z1
 	VADDPS        Z1, Z0, Z0
-	VEXTRACTF64X4 $1, Z0, Y1
-	VADDPS        Y1, Y0, Y0
-	VEXTRACTF128  $1, Y0, X1
-	VADDPS        X1, X0, X0
-	VMOVHLPS      X0, X0, X1
-	VADDPS        X1, X0, X0
-	VMOVSHDUP     X0, X1
-	VADDSS        X1, X0, X0
+	REDUCE16(Z0, Y0, X0, Y1, X1)
 	VMOVSS        X0, ret+24(FP)
 	VZEROUPPER
 	RET

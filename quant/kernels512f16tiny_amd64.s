@@ -1,22 +1,10 @@
 #include "textflag.h"
+#include "reduce_amd64.h"
 
 // AVX-512 kernels of tinyBLAS's F16 order (f16tiny.go): each output sums
 // its products in the 16 lanes of one register with VFMADD231PS, 16 f16
 // elements of the weight and activation rows (converted by VCVTPH2PS) at a
 // time, then reduces the lanes as reduce16 does.
-
-// REDUCE sums the 16 lanes of register z (lower halves y, x) into x as
-// reduce16 does, using yt/xt: the upper half onto the lower, the upper
-// quarter onto the lower, then lanes 0+2 and 1+3, and those two.
-#define REDUCE(z, y, x, yt, xt) \
-	VEXTRACTF64X4 $1, z, yt \
-	VADDPS        yt, y, y  \
-	VEXTRACTF128  $1, y, xt \
-	VADDPS        xt, x, x  \
-	VMOVHLPS      x, x, xt  \
-	VADDPS        xt, x, x  \
-	VMOVSHDUP     x, xt     \
-	VADDSS        xt, x, x
 
 // func f16TinyAVX512(w, a *byte, steps int) float32
 // dotF16TinyGeneric over steps ≥ 1 runs of 16 elements at w and a.
@@ -35,7 +23,7 @@ step:
 	DECQ        CX
 	JNZ         step
 
-	REDUCE(Z0, Y0, X0, Y1, X1)
+	REDUCE16(Z0, Y0, X0, Y1, X1)
 	VMOVSS X0, ret+24(FP)
 	VZEROUPPER
 	RET
@@ -75,10 +63,10 @@ step4:
 	MOVQ y+32(FP), DX
 	MOVQ ystride+40(FP), BX
 	SHLQ $2, BX
-	REDUCE(Z0, Y0, X0, Y4, X4)
-	REDUCE(Z1, Y1, X1, Y5, X5)
-	REDUCE(Z2, Y2, X2, Y6, X6)
-	REDUCE(Z3, Y3, X3, Y7, X7)
+	REDUCE16(Z0, Y0, X0, Y4, X4)
+	REDUCE16(Z1, Y1, X1, Y5, X5)
+	REDUCE16(Z2, Y2, X2, Y6, X6)
+	REDUCE16(Z3, Y3, X3, Y7, X7)
 	VMOVSS X0, (DX)
 	VMOVSS X1, (DX)(BX*1)
 	VMOVSS X2, (DX)(BX*2)
