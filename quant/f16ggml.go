@@ -38,5 +38,5 @@ func f16GGMLStepsGeneric(w, a []byte, nsteps int) float32 {
 	for l := range x {
 		x[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l])
 	}
-	return reduce16(&x)
+	return Reduce16(&x)
 }

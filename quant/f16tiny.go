@@ -5,7 +5,7 @@ package quant
 // rows (the activations rounded to f16) when the row length is a multiple
 // of f16TinyLanes and the weight rows of f16TinyRows: element k of each
 // output in lane k%16 of one register, fused multiply-adds in the order of
-// k, then the sixteen lanes reduced by reduce16. A single activation row,
+// k, then the sixteen lanes reduced by Reduce16. A single activation row,
 // or a shape tinyBLAS refuses, takes ggml_vec_dot_f16 (f16ggml.go).
 const (
 	f16TinyLanes = 16 // elements per step: tinyBLAS refuses other lengths
@@ -20,13 +20,14 @@ func dotF16TinyGeneric(w, a []byte, n int) float32 {
 	for k := range n {
 		acc[k%f16TinyLanes] = fma32(loadF16(w[2*k:]), loadF16(a[2*k:]), acc[k%f16TinyLanes])
 	}
-	return reduce16(&acc)
+	return Reduce16(&acc)
 }
 
-// reduce16 sums sixteen lanes as _mm512_reduce_add_ps does: the upper
+// Reduce16 sums sixteen lanes as _mm512_reduce_add_ps does: the upper
 // half onto the lower, then the upper quarter, then lanes 0+2 and 1+3, and
-// those two.
-func reduce16(x *[16]float32) float32 {
+// those two. The engine's attention, which follows the same AVX-512 code,
+// reduces with it too.
+func Reduce16(x *[16]float32) float32 {
 	var t [8]float32
 	for i := range t {
 		t[i] = x[i] + x[i+8]

@@ -34,7 +34,7 @@ func TestF16TinyOrder(t *testing.T) {
 		x[i] = float32(math.Ldexp(1, i))
 	}
 	// Lanes 2^i: every partial sum is exact, so any order gives 2^16 − 1.
-	if got := reduce16(&x); got != 1<<16-1 {
-		t.Errorf("reduce16 of powers of 2: %v, want %v", got, 1<<16-1)
+	if got := Reduce16(&x); got != 1<<16-1 {
+		t.Errorf("Reduce16 of powers of 2: %v, want %v", got, 1<<16-1)
 	}
 }

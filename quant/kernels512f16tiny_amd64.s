@@ -4,7 +4,7 @@
 // AVX-512 kernels of tinyBLAS's F16 order (f16tiny.go): each output sums
 // its products in the 16 lanes of one register with VFMADD231PS, 16 f16
 // elements of the weight and activation rows (converted by VCVTPH2PS) at a
-// time, then reduces the lanes as reduce16 does.
+// time, then reduces the lanes as Reduce16 does.
 
 // func f16TinyAVX512(w, a *byte, steps int) float32
 // dotF16TinyGeneric over steps ≥ 1 runs of 16 elements at w and a.

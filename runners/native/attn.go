@@ -1,6 +1,10 @@
 package native
 
-import "math"
+import (
+	"math"
+
+	"github.com/odbench/odbench/quant"
+)
 
 // The attention over an F16 cache follows llama.cpp's CPU graph without
 // flash attention step by step, with ggml's AVX-512 summation orders and
@@ -23,20 +27,6 @@ const (
 // float32 give the fused result except in cases rarer than 2⁻²⁸.
 func fma32(a, b, c float32) float32 {
 	return float32(math.FMA(float64(a), float64(b), float64(c)))
-}
-
-// reduce16 sums one register the way _mm512_reduce_add_ps does: halves,
-// then quarters, then the two pairs.
-func reduce16(v *[ggmlLanes]float32) float32 {
-	var t [8]float32
-	for i := range 8 {
-		t[i] = v[i] + v[i+8]
-	}
-	var u [4]float32
-	for i := range 4 {
-		u[i] = t[i] + t[i+4]
-	}
-	return (u[0] + u[2]) + (u[1] + u[3])
 }
 
 // dotF16GGML returns Σ a[k]·b[k] summed as ggml_vec_dot_f16 sums on
@@ -71,14 +61,14 @@ func ggmlLanesGeneric(a, b []float32) float32 {
 	for l := range ggmlLanes {
 		x[l] = (acc[0][l] + acc[2][l]) + (acc[1][l] + acc[3][l])
 	}
-	return reduce16(&x)
+	return quant.Reduce16(&x)
 }
 
 // tinyLanesGeneric returns Σ a[k]·b[k] as llamafile's tinyBLAS sums one
 // output of an F16 matrix product on AVX-512, the path llama.cpp takes for
 // the attention products of a batch of two or more tokens: element k in
 // lane k%16 of one register, fused multiply-adds in the order of k, then
-// reduce16. It is the reference of the assembly versions, which give the
+// quant.Reduce16. It is the reference of the assembly versions, which give the
 // same bits.
 func tinyLanesGeneric(a, b []float32) float32 {
 	b = b[:len(a)]
@@ -86,7 +76,7 @@ func tinyLanesGeneric(a, b []float32) float32 {
 	for k := range a {
 		acc[k%ggmlLanes] = fma32(a[k], b[k], acc[k%ggmlLanes])
 	}
-	return reduce16(&acc)
+	return quant.Reduce16(&acc)
 }
 
 // expGGML is ggml's AVX-512 ggml_v_expf for one lane: a rounding of
@@ -122,7 +112,7 @@ func scale2(x float32, n int) float32 {
 
 // softmaxGGML replaces x by softmax(scale·x) as ggml_compute_forward_soft_max
 // computes it on AVX-512: exponentials by expGGML, each run of 16 summed by
-// reduce16 and the runs summed in float64, then one multiplication by the
+// quant.Reduce16 and the runs summed in float64, then one multiplication by the
 // float32 reciprocal of the sum. x is the leading part of a row padded
 // with masked (zero-probability) entries.
 func softmaxGGML(x []float32, scale float32) {
@@ -135,7 +125,7 @@ func softmaxGGML(x []float32, scale float32) {
 }
 
 // expSumGeneric replaces x[i] by expGGML(x[i] - m) and returns the sum of
-// the results, each run of 16 summed by reduce16 and the runs summed in
+// the results, each run of 16 summed by quant.Reduce16 and the runs summed in
 // float64, as ggml's soft_max sums on AVX-512. It is the reference of the
 // assembly versions, which give the same bits.
 func expSumGeneric(x []float32, m float32) float64 {
@@ -147,7 +137,7 @@ func expSumGeneric(x []float32, m float32) float64 {
 			x[i+l] = e
 			v[l] = e
 		}
-		sum += float64(reduce16(&v))
+		sum += float64(quant.Reduce16(&v))
 	}
 	return sum
 }

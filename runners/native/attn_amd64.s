@@ -41,7 +41,7 @@ GLOBL masks<>(SB), RODATA|NOPTR, $34
 	VMOVUPS.Z (first*4)(DI), K1, Z5   \
 	VFMADD231PS Z5, Z4, acc
 
-// REDUCE16 sums the 16 lanes of Z0 into X0 as reduce16 does: halves,
+// REDUCE16 sums the 16 lanes of Z0 into X0 as quant.Reduce16 does: halves,
 // quarters, then the two pairs. Uses X1.
 #define REDUCE16 \
 	VEXTRACTF64X4 $1, Z0, Y1 \
@@ -186,7 +186,7 @@ GLOBL expc<>(SB), RODATA|NOPTR, $52
 	VXORPS       Z2, Z2, K2, Z2   \
 	VMOVAPS      Z18, K5, Z2
 
-// SUM16 adds the 16 lanes of Z2, reduced as reduce16 does (halves,
+// SUM16 adds the 16 lanes of Z2, reduced as quant.Reduce16 does (halves,
 // quarters, then the two pairs), to the float64 in X0. Uses X3..X7.
 #define SUM16 \
 	VEXTRACTF64X4 $1, Z2, Y4 \
